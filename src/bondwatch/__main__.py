@@ -1,0 +1,3 @@
+from bondwatch.cli import main
+
+main()
