@@ -1,0 +1,150 @@
+"""Fill the warehouse: from the official APIs (live) or from a folder of their files (offline mirror).
+
+Every file is parsed before anything is written, then all rows go in one atomic write
+(:func:`bondwatch.store.writing`). A file whose exact bytes were imported before is skipped,
+so importing the same folder twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bondwatch import paths, store
+from bondwatch.errors import UsageError
+from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.formats import checksum
+from bondwatch.sources.registry import DATASETS, DERIVED, Dataset, rebuild_function
+
+if TYPE_CHECKING:
+    import httpx
+    import pandas as pd
+
+
+def select_datasets(only: list[str] | None) -> list[Dataset]:
+    """Datasets named in ``only`` (full names or their publisher prefix), or all of them."""
+    if not only:
+        return list(DATASETS)
+    chosen = [d for d in DATASETS if d.name in only or d.name.split(".")[0] in only]
+    unknown = [n for n in only if not any(n in (d.name, d.name.split(".")[0]) for d in DATASETS)]
+    if unknown:
+        known = ", ".join(d.name for d in DATASETS)
+        raise UsageError(f"unknown dataset {unknown[0]!r}; known datasets: {known}")
+    return chosen
+
+
+def mirror_files(root: Path, datasets: list[Dataset]) -> list[tuple[Dataset, Path]]:
+    """The files of ``root`` that belong to each dataset, in a stable order."""
+    found: list[tuple[Dataset, Path]] = []
+    for dataset in datasets:
+        for pattern in dataset.mirror_globs:
+            found.extend((dataset, p) for p in sorted(root.glob(pattern)) if p.is_file())
+    return found
+
+
+def _read_mirror(dataset: Dataset, path: Path) -> Fetched:
+    mtime = datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.utc)
+    return Fetched(location=str(path), data=path.read_bytes(), retrieved_at=mtime)
+
+
+def _fetch_live(dataset: Dataset, client: httpx.Client | None) -> list[Fetched]:
+    fetch = dataset.fetch_function()
+    if fetch is None:
+        return []
+    from bondwatch import http
+
+    owned = client is None
+    client = client or http.make_client()
+    try:
+        return list(fetch(client))
+    finally:
+        if owned:
+            client.close()
+
+
+def resolve_source(from_dir: str | Path | None) -> Path | None:
+    """``None`` for live; 'auto' for the mirror if one is found (else live); else that folder."""
+    if from_dir is None:
+        return None
+    if str(from_dir) == "auto":
+        return paths.find_mirror()
+    root = Path(from_dir).expanduser()
+    if not root.is_dir():
+        raise UsageError(f"--from {from_dir}: no such folder")
+    return root
+
+
+def update(
+    from_dir: str | Path | None = None,
+    *,
+    only: list[str] | None = None,
+    client: httpx.Client | None = None,
+    warehouse: str | Path | None = None,
+) -> pd.DataFrame:
+    """Import datasets live (``from_dir=None``), from a mirror folder, or ``'auto'``.
+
+    Returns one row per file or response: dataset, location, rows, status ('imported' or
+    'unchanged'). Nothing is written unless every file parsed.
+    """
+    import pandas as pd
+
+    datasets = select_datasets(only)
+    root = resolve_source(from_dir)
+    batches: list[tuple[Dataset, Fetched]] = []
+    if root is not None:
+        batches = [(d, _read_mirror(d, p)) for d, p in mirror_files(root, datasets)]
+        if not batches:
+            raise UsageError(f"--from {root}: no files of a known dataset (see docs/data.md)")
+    else:
+        for dataset in datasets:
+            batches.extend((dataset, f) for f in _fetch_live(dataset, client))
+
+    parsed: list[tuple[Dataset, Fetched, Parsed]] = []
+    for dataset, fetched in batches:
+        result = dataset.parse_function()(fetched.data, fetched.location)
+        parsed.append((dataset, fetched, result))
+
+    records: list[store.ImportRecord] = []
+    changed: set[str] = set()
+    with store.writing(warehouse) as writer:
+        for dataset, fetched, result in parsed:
+            digest = checksum(fetched.data)
+            parts = [result, *result.extra]
+            rows = sum(len(p.frame) for p in parts)
+            if writer.already_imported(dataset.name, digest) is not None:
+                records.append(store.ImportRecord(dataset.name, fetched.location, rows, "unchanged"))
+                continue
+            provenance_id = writer.record_provenance(
+                dataset=dataset.name,
+                source=dataset.source,
+                location=fetched.location,
+                checksum=digest,
+                rows=rows,
+                vintage=result.vintage,
+                retrieved_at=result.retrieved_at or fetched.retrieved_at,
+            )
+            for part in parts:
+                frame = part.frame.assign(provenance_id=provenance_id)
+                writer.upsert(part.table, frame, part.key)
+                changed.add(part.table)
+            records.append(
+                store.ImportRecord(dataset.name, fetched.location, rows, "imported", provenance_id)
+            )
+        for table, target, reads in DERIVED:
+            if changed & reads:
+                rebuild_function(target)(writer)
+    return pd.DataFrame([r.__dict__ for r in records])
+
+
+def status(warehouse: str | Path | None = None) -> pd.DataFrame:
+    """What the warehouse holds: one row per import (dataset, location, vintage, rows, times)."""
+    with store.Warehouse(warehouse) as wh:
+        return wh.frame(
+            "SELECT id, dataset, source, location, vintage, rows, retrieved_at, imported_at, "
+            "checksum FROM provenance ORDER BY id"
+        )
+
+
+__all__ = ["update", "status"]

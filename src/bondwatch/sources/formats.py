@@ -1,0 +1,169 @@
+"""Shared checks for publisher files: decoding, HTML error pages, CSV shape, typed fields.
+
+Every problem raises :class:`~bondwatch.errors.DataFormatError` with one line naming the
+source, the file or URL, the line or field, and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from bondwatch.errors import DataFormatError
+
+NULL_TOKENS = frozenset({"", "null", "NULL", ".", "-", "N/A", "NA", "n/a", "ND"})
+LINE = "_line"  # column holding each row's 1-based line number in the source file
+
+
+def checksum(data: bytes) -> str:
+    """sha256 hex digest of raw bytes (the provenance checksum)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def looks_like_html(data: bytes | str) -> bool:
+    """Whether the payload is an HTML page (publishers answer errors with HTML)."""
+    head = data[:2048]
+    if isinstance(head, bytes):
+        head = head.decode("latin-1")
+    head = head.lstrip("\ufeff \t\r\n").lower()
+    return head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head[:512]
+
+
+def decode(
+    data: bytes,
+    *,
+    source: str,
+    location: str,
+    expected: str,
+    encodings: Sequence[str] = ("utf-8",),
+) -> str:
+    """Decode a publisher file, refusing empty files, HTML pages and undecodable bytes."""
+    if not data.strip():
+        raise DataFormatError(source, location, f"the file is empty; expected {expected}")
+    if looks_like_html(data):
+        raise DataFormatError(
+            source, location, f"got an HTML page (an error or login page?), not {expected}"
+        )
+    first_error: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+            continue
+        return text.lstrip("\ufeff")
+    assert first_error is not None
+    line = data[: first_error.start].count(b"\n") + 1
+    raise DataFormatError(
+        source,
+        f"{location} line {line}",
+        f"byte 0x{data[first_error.start]:02x} is not valid {' or '.join(encodings)} text; "
+        f"expected {expected} in {encodings[0]}",
+    )
+
+
+def read_csv(
+    text: str,
+    *,
+    source: str,
+    location: str,
+    required: Iterable[str],
+    skip_lines: int = 0,
+    delimiter: str = ",",
+) -> pd.DataFrame:
+    """Parse CSV text into string columns plus ``_line``, checking the header and every row's width.
+
+    ``skip_lines`` drops title lines before the header. A row with fewer or more fields than the
+    header (a truncated download, a stray delimiter) is an error naming its line.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for _ in range(skip_lines):
+        next(reader, None)
+    header = next(reader, None)
+    if not header:
+        raise DataFormatError(source, location, "no header line")
+    header = [h.strip() for h in header]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataFormatError(
+            source,
+            f"{location} line {reader.line_num}",
+            f"missing column(s) {', '.join(missing)}; the header has {', '.join(header[:8])}"
+            + (", ..." if len(header) > 8 else ""),
+        )
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for row in reader:
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != width:
+            raise DataFormatError(
+                source,
+                f"{location} line {reader.line_num}",
+                f"{len(row)} fields where the header has {width} (truncated or malformed row)",
+            )
+        rows.append(row)
+        lines.append(reader.line_num)
+    if not rows:
+        raise DataFormatError(source, location, "the header is there but no data rows follow")
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame[LINE] = lines
+    return frame
+
+
+def _first_bad(frame: pd.DataFrame, column: str, parsed: pd.Series) -> tuple[int, str] | None:
+    raw = frame[column].astype(str).str.strip()
+    bad = parsed.isna() & ~raw.isin(NULL_TOKENS)
+    if not bad.any():
+        return None
+    position = bad.to_numpy().nonzero()[0][0]
+    return int(frame[LINE].iloc[position]), raw.iloc[position]
+
+
+def numbers(frame: pd.DataFrame, column: str, *, source: str, location: str) -> pd.Series:
+    """A column as floats; null tokens (empty, 'null', '.', '-') become NaN, anything else errors."""
+    raw = frame[column].astype(str).str.strip().str.replace(",", "", regex=False)
+    parsed = pd.to_numeric(raw.where(~raw.isin(NULL_TOKENS)), errors="coerce")
+    bad = _first_bad(frame, column, parsed)
+    if bad:
+        raise DataFormatError(
+            source, f"{location} line {bad[0]}", f"field '{column}' = {bad[1]!r}: expected a number"
+        )
+    return parsed.astype(float)
+
+
+def dates(
+    frame: pd.DataFrame, column: str, *, source: str, location: str, fmt: str | None = None
+) -> pd.Series:
+    """A column as datetime64 (dates); ``fmt`` is a strptime format, else ISO or MM/DD/YYYY."""
+    raw = frame[column].astype(str).str.strip()
+    parsed = pd.to_datetime(raw.where(~raw.isin(NULL_TOKENS)), format=fmt, errors="coerce")
+    bad = _first_bad(frame, column, parsed)
+    if bad:
+        raise DataFormatError(
+            source,
+            f"{location} line {bad[0]}",
+            f"field '{column}' = {bad[1]!r}: expected a date"
+            + (f" like {pd.Timestamp('2025-06-12').strftime(fmt)}" if fmt else ""),
+        )
+    return parsed
+
+
+def booleans(frame: pd.DataFrame, column: str, *, source: str, location: str) -> pd.Series:
+    """A Yes/No or True/False column as booleans (missing stays missing)."""
+    raw = frame[column].astype(str).str.strip().str.lower()
+    mapped = raw.map({"yes": True, "true": True, "no": False, "false": False})
+    bad = mapped.isna() & ~frame[column].astype(str).str.strip().isin(NULL_TOKENS)
+    if bad.any():
+        position = bad.to_numpy().nonzero()[0][0]
+        raise DataFormatError(
+            source,
+            f"{location} line {int(frame[LINE].iloc[position])}",
+            f"field '{column}' = {frame[column].iloc[position]!r}: expected Yes/No or True/False",
+        )
+    return mapped.astype("boolean")

@@ -1,0 +1,120 @@
+"""DDL of the warehouse. One table per kind of fact, each row tied to its provenance record.
+
+Units are in the column names or comments: ``*_pct`` percent (0-100), ``*_usd`` US dollars,
+``*_bn`` billions, yields in percent.
+"""
+
+from __future__ import annotations
+
+TABLES: dict[str, str] = {
+    # one row per imported file or API response
+    "provenance": """
+        CREATE TABLE IF NOT EXISTS provenance (
+            id            INTEGER PRIMARY KEY,
+            dataset       VARCHAR NOT NULL,   -- e.g. 'fiscaldata.auctions'
+            source        VARCHAR NOT NULL,   -- publisher, e.g. 'US Treasury, FiscalData'
+            location      VARCHAR NOT NULL,   -- URL or file path
+            retrieved_at  TIMESTAMP NOT NULL, -- when the bytes were fetched from the publisher (UTC)
+            imported_at   TIMESTAMP NOT NULL, -- when bondwatch stored them (UTC)
+            vintage       VARCHAR,            -- publisher's edition: release date or last observation
+            rows          INTEGER NOT NULL,
+            checksum      VARCHAR NOT NULL    -- sha256 of the raw bytes
+        )""",
+    # Treasury auction results, one row per (source, cusip, auction date); merged by priority
+    "auction_results": """
+        CREATE TABLE IF NOT EXISTS auction_results (
+            source            VARCHAR NOT NULL,  -- 'treasurydirect' | 'fiscaldata' | 'compiled'
+            cusip             VARCHAR NOT NULL,
+            auction_date      DATE NOT NULL,
+            kind              VARCHAR,           -- 'nominal' | 'tips' | 'frn' | 'bill' | 'cmb'
+            tenor             VARCHAR,           -- canonical original tenor: '30y', '10y-tips', '13w'
+            security_type     VARCHAR,           -- 'Bill' | 'Note' | 'Bond' | 'CMB'
+            security_term     VARCHAR,           -- as auctioned: '29-Year 11-Month'
+            original_term     VARCHAR,           -- '30-Year'
+            reopening         BOOLEAN,
+            issue_date        DATE,
+            maturity_date     DATE,
+            offering_usd      DOUBLE,
+            total_tendered_usd DOUBLE,
+            total_accepted_usd DOUBLE,
+            comp_accepted_usd DOUBLE,            -- competitive accepted (excl. SOMA and non-competitive)
+            dealer_accepted_usd   DOUBLE,
+            direct_accepted_usd   DOUBLE,
+            indirect_accepted_usd DOUBLE,
+            soma_accepted_usd DOUBLE,
+            high_yield        DOUBLE,            -- percent; bills: investment rate
+            median_yield      DOUBLE,            -- percent
+            low_yield         DOUBLE,            -- percent
+            bid_to_cover      DOUBLE,
+            dealer_pct        DOUBLE,            -- percent of competitive accepted
+            direct_pct        DOUBLE,
+            indirect_pct      DOUBLE,
+            provenance_id     INTEGER NOT NULL,
+            PRIMARY KEY (source, cusip, auction_date)
+        )""",
+    # scorecards derived from auction_results and yield_curves; rebuilt after every import
+    "auction_scorecards": """
+        CREATE TABLE IF NOT EXISTS auction_scorecards (
+            cusip         VARCHAR NOT NULL,
+            auction_date  DATE NOT NULL,
+            tenor         VARCHAR NOT NULL,
+            excluded      VARCHAR,               -- reason the auction is left out of statistics
+            verdict       VARCHAR,
+            card          VARCHAR NOT NULL,      -- the full scorecard as JSON
+            PRIMARY KEY (cusip, auction_date)
+        )""",
+    # yield curves in long form: US par curve ('us_par'), JGB ('jp_mof'), ...
+    "yield_curves": """
+        CREATE TABLE IF NOT EXISTS yield_curves (
+            curve         VARCHAR NOT NULL,
+            date          DATE NOT NULL,
+            tenor         VARCHAR NOT NULL,      -- label as published: '1 Mo', '30 Yr', '10Y'
+            tenor_years   DOUBLE NOT NULL,
+            yield_pct     DOUBLE NOT NULL,
+            provenance_id INTEGER NOT NULL,
+            PRIMARY KEY (curve, date, tenor_years)
+        )""",
+    # generic time series (FRED, BOJ, ...): one value per series and date
+    "series": """
+        CREATE TABLE IF NOT EXISTS series (
+            series_id     VARCHAR NOT NULL,
+            date          DATE NOT NULL,
+            value         DOUBLE NOT NULL,
+            provenance_id INTEGER NOT NULL,
+            PRIMARY KEY (series_id, date)
+        )""",
+    "series_meta": """
+        CREATE TABLE IF NOT EXISTS series_meta (
+            series_id     VARCHAR PRIMARY KEY,
+            title         VARCHAR,
+            units         VARCHAR,
+            frequency     VARCHAR,
+            source        VARCHAR,
+            notes         VARCHAR
+        )""",
+    # IMF World Economic Outlook, long form; one vintage per release (e.g. '2025-04')
+    "weo": """
+        CREATE TABLE IF NOT EXISTS weo (
+            vintage       VARCHAR NOT NULL,      -- 'YYYY-MM' of the WEO release
+            iso           VARCHAR NOT NULL,      -- ISO3 country code
+            subject_code  VARCHAR NOT NULL,      -- WEO subject code, e.g. 'GGXWDG_NGDP'
+            year          INTEGER NOT NULL,
+            value         DOUBLE NOT NULL,
+            units         VARCHAR,
+            scale         VARCHAR,
+            estimate      BOOLEAN,               -- true for IMF estimates/projections
+            provenance_id INTEGER NOT NULL,
+            PRIMARY KEY (vintage, iso, subject_code, year)
+        )""",
+    # bilateral goods trade (Census), US dollars in millions, not seasonally adjusted
+    "trade_goods": """
+        CREATE TABLE IF NOT EXISTS trade_goods (
+            partner_code  VARCHAR NOT NULL,      -- Census country code, e.g. '5880' Japan
+            partner       VARCHAR NOT NULL,
+            month         DATE NOT NULL,         -- first day of the month
+            exports_musd  DOUBLE,
+            imports_musd  DOUBLE,
+            provenance_id INTEGER NOT NULL,
+            PRIMARY KEY (partner_code, month)
+        )""",
+}
