@@ -88,7 +88,6 @@ def update(
     Returns one row per file or response: dataset, location, rows, status ('imported' or
     'unchanged'). Nothing is written unless every file parsed.
     """
-    import pandas as pd
 
     datasets = select_datasets(only)
     root = resolve_source(from_dir)
@@ -96,10 +95,22 @@ def update(
     if root is not None:
         batches = [(d, _read_mirror(d, p)) for d, p in mirror_files(root, datasets)]
         if not batches:
-            raise UsageError(f"--from {root}: no files of a known dataset (see docs/data.md)")
+            raise UsageError(f"--from {root}: no files of a known dataset (see the README, 'Offline mirror')")
     else:
         for dataset in datasets:
             batches.extend((dataset, f) for f in _fetch_live(dataset, client))
+
+    return import_batches(batches, warehouse=warehouse)
+
+
+def import_batches(
+    batches: list[tuple[Dataset, Fetched]], *, warehouse: str | Path | None = None
+) -> pd.DataFrame:
+    """Parse every batch, then write them all in one atomic update and rebuild derived tables.
+
+    Returns one row per batch: dataset, location, rows, status ('imported' | 'unchanged').
+    """
+    import pandas as pd
 
     parsed: list[tuple[Dataset, Fetched, Parsed]] = []
     for dataset, fetched in batches:

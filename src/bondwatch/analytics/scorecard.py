@@ -1,0 +1,272 @@
+"""The auction scorecard (pure computation on frames; no I/O).
+
+For every auction: bid-to-cover; dealer, direct and indirect shares of competitive accepted;
+two tail proxies; each metric against the previous six auctions of the same tenor
+(difference and z-score) and its percentile over the previous ten years; a verdict with the
+reasons that drove it. The rules are written out in docs/methods.md ("Auction scorecard").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bondwatch.analytics.curve import interpolate
+from bondwatch.tenors import describe
+
+SMALL_VALUE_TEST_MAX_USD = 100e6  # Treasury's $25M small-value test reopenings (no real auction is this small)
+LOOKBACK = 6  # previous auctions of the same tenor
+MIN_FOR_Z = 3  # fewer previous auctions than this: no z-score
+PERCENTILE_YEARS = 10
+MIN_FOR_PERCENTILE = 8
+Z_CLIP = 3.0
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One scorecard metric: its column, how it reads, its unit and its weight in the verdict."""
+
+    column: str
+    label: str
+    unit: str
+    sign: int  # +1: higher is stronger; -1: higher is weaker; 0: shown, not scored
+    weight: float
+    sd_floor: float  # smallest standard deviation used for a z-score, in the metric's unit
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("bid_to_cover", "bid-to-cover", "x", +1, 1.0, 0.05),
+    Metric("dealer_pct", "primary-dealer share", "%", -1, 1.0, 1.0),
+    Metric("indirect_pct", "indirect share", "%", +1, 0.5, 1.0),
+    Metric("direct_pct", "direct share", "%", 0, 0.0, 1.0),
+    # the curve tail leaks post-auction moves (a weak auction that sells the market off looks
+    # rich against the close), so it counts for half, like the dispersion of bids
+    Metric("tail_curve_bp", "tail vs par curve", "bp", -1, 0.5, 0.5),
+    Metric("tail_median_bp", "high minus median", "bp", -1, 0.5, 0.5),
+)
+
+VERDICTS = (  # (lowest score, verdict), checked from the top
+    (3.0, "strong"),
+    (1.0, "solid"),
+    (-1.0, "mixed"),
+    (-3.0, "weak"),
+    (-math.inf, "very weak"),
+)
+
+
+def verdict_for(score: float) -> str:
+    """Verdict for a score (sum of weighted, signed, clipped z-scores)."""
+    for floor, verdict in VERDICTS:
+        if score >= floor:
+            return verdict
+    raise AssertionError("unreachable")
+
+
+def curve_tails(auctions: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
+    """Par-curve yield at each auction's remaining maturity, and the tail proxy in bp.
+
+    ``auctions`` needs auction_date, maturity_date, high_yield, kind; ``curve`` the long US par
+    curve (date, tenor_years, yield_pct). Remaining maturity = (maturity - auction date) / 365.25
+    years. TIPS and FRNs get no curve tail (the nominal par curve does not price them).
+    """
+    out = pd.DataFrame(index=auctions.index, columns=["remaining_years", "curve_yield"], dtype=float)
+    remaining = (
+        pd.to_datetime(auctions["maturity_date"]) - pd.to_datetime(auctions["auction_date"])
+    ).dt.days / 365.25
+    out["remaining_years"] = remaining
+    if curve.empty:
+        out["tail_curve_bp"] = np.nan
+        return out
+    curve = curve.sort_values("date", kind="stable")
+    curve_days = curve["date"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, curve_days[1:] != curve_days[:-1]])
+    x_nodes = np.split(curve["tenor_years"].to_numpy(), starts[1:])
+    y_nodes = np.split(curve["yield_pct"].to_numpy(), starts[1:])
+    nodes_by_date = {pd.Timestamp(curve_days[s]): (x, y) for s, x, y in zip(starts, x_nodes, y_nodes)}
+    priced = auctions["kind"].isin(["nominal", "bill", "cmb"]) & auctions["high_yield"].notna()
+    days, years = auctions["auction_date"].to_numpy(), remaining.to_numpy()
+    curve_yield = np.full(len(auctions), np.nan)
+    for i in np.flatnonzero(priced.to_numpy() & ~np.isnan(years)):
+        nodes = nodes_by_date.get(pd.Timestamp(days[i]))
+        if nodes is not None:
+            curve_yield[i] = interpolate(nodes[0], nodes[1], years[i])
+    out["curve_yield"] = curve_yield
+    out["tail_curve_bp"] = (auctions["high_yield"] - out["curve_yield"]) * 100.0
+    return out
+
+
+def _history_stats(values: np.ndarray, dates: np.ndarray, usable: np.ndarray, floor: float) -> dict[str, np.ndarray]:
+    """Per auction: mean, sd, n of the previous LOOKBACK usable values, and the 10-year percentile.
+
+    ``dates`` must be sorted ascending. "Previous" means an earlier auction date.
+    """
+    ok = usable & ~np.isnan(values)
+    past_values, past_dates = values[ok], dates[ok]
+    # previous LOOKBACK usable values of auction i are past_values[start:k], k = number before date i
+    k = np.searchsorted(past_dates, dates, side="left")
+    start = np.maximum(k - LOOKBACK, 0)
+    count = (k - start).astype(float)
+    s1 = np.concatenate([[0.0], np.cumsum(past_values)])
+    s2 = np.concatenate([[0.0], np.cumsum(past_values**2)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total, squares = s1[k] - s1[start], s2[k] - s2[start]
+        mean = np.where(count > 0, total / count, np.nan)
+        variance = np.maximum(squares - total * total / count, 0.0) / (count - 1)
+        sd = np.where(count >= MIN_FOR_Z, np.maximum(np.sqrt(variance), floor), np.nan)
+    # percentile rank among usable auctions of the previous ten years
+    earlier = past_dates[None, :] < dates[:, None]
+    ten_years = dates[:, None] - np.timedelta64(int(PERCENTILE_YEARS * 365.25), "D")
+    window = earlier & (past_dates[None, :] > ten_years)
+    less = ((past_values[None, :] < values[:, None]) & window).sum(axis=1)
+    equal = ((past_values[None, :] == values[:, None]) & window).sum(axis=1)
+    in_window = window.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rank = 100.0 * (less + 0.5 * equal) / in_window
+    pct = np.where((in_window >= MIN_FOR_PERCENTILE) & ~np.isnan(values), rank, np.nan)
+    return {"mean": mean, "sd": sd, "n": count, "pct": pct}
+
+
+def _excluded(row: dict) -> str | None:
+    offering = row.get("offering_usd")
+    if not _missing(offering) and offering <= SMALL_VALUE_TEST_MAX_USD:
+        return f"small-value test auction (${offering / 1e6:,.0f}M): left out of every statistic"
+    if _missing(row.get("bid_to_cover")):
+        return "no bid-to-cover published"
+    return None
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "x":
+        return f"{value:.2f}"
+    if unit == "bp":
+        return f"{value:+.1f}bp"
+    return f"{value:.1f}%"
+
+
+def _reason(metric: Metric, value: float, mean: float, z: float, tenor: str, contribution: float) -> str:
+    direction = "above" if value > mean else "below" if value < mean else "at"
+    good = contribution > 0
+    meaning = {
+        "bid_to_cover": ("more bids per dollar sold", "fewer bids per dollar sold"),
+        "dealer_pct": ("dealers were left with less", "dealers had to take more"),
+        "indirect_pct": ("more end-investor demand via indirect bids", "less demand via indirect bids"),
+        "tail_curve_bp": ("priced richer than the market curve", "priced cheaper than the market curve"),
+        "tail_median_bp": ("bids tightly clustered", "bids widely dispersed"),
+    }[metric.column][0 if good else 1]
+    return (
+        f"{metric.label} {_fmt(value, metric.unit)} {direction} the {_fmt(mean, metric.unit)} average "
+        f"of the previous {LOOKBACK} {describe(tenor)} auctions ({z:+.1f} sd): {meaning}"
+    )
+
+
+def score_auctions(auctions: pd.DataFrame, curve: pd.DataFrame) -> list[dict]:
+    """Scorecards for every auction in ``auctions`` (merged rows, one per cusip and date).
+
+    Returns one dict per auction with the metrics, ``vs_last6``, ``percentile_10y``, ``score``,
+    ``verdict`` and ``reasons`` (see docs/methods.md). Units: yields percent, shares percent of
+    competitive accepted (0-100), tails basis points.
+    """
+    frame = auctions.sort_values(["tenor", "auction_date", "cusip"]).reset_index(drop=True)
+    frame = frame.join(curve_tails(frame, curve))
+    frame["tail_median_bp"] = (frame["high_yield"] - frame["median_yield"]) * 100.0
+    frame["excluded"] = [_excluded(row) for row in frame.to_dict("records")]
+    cards: list[dict] = []
+    for tenor, group in frame.groupby("tenor", sort=False):
+        dates = pd.to_datetime(group["auction_date"]).to_numpy()
+        usable = group["excluded"].isna().to_numpy()
+        stats = {
+            m.column: _history_stats(group[m.column].to_numpy(float), dates, usable, m.sd_floor)
+            for m in METRICS
+        }
+        for position, row in enumerate(group.to_dict("records")):
+            cards.append(_card(row, tenor, stats, position))
+    return cards
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _number(value: object, digits: int | None = None) -> float | None:
+    if _missing(value):
+        return None
+    return round(float(value), digits) if digits is not None else float(value)
+
+
+def _card(row: dict, tenor: str, stats: dict[str, dict[str, np.ndarray]], i: int) -> dict:
+    vs_last6: dict[str, dict] = {}
+    percentile: dict[str, float | None] = {}
+    for m in METRICS:
+        s = stats[m.column]
+        value, mean, sd = row[m.column], s["mean"][i], s["sd"][i]
+        diff = value - mean if not (_missing(value) or np.isnan(mean)) else np.nan
+        z = diff / sd if not (np.isnan(diff) or np.isnan(sd)) else np.nan
+        vs_last6[m.column] = {
+            "mean": _number(mean, 4),
+            "diff": _number(diff, 4),
+            "sd": _number(sd, 4),
+            "z": _number(z, 2),
+            "n": int(s["n"][i]),
+        }
+        percentile[m.column] = _number(s["pct"][i], 1)
+
+    score, reasons, contributions = 0.0, [], []
+    excluded = None if _missing(row["excluded"]) else row["excluded"]
+    for m in (m for m in METRICS if m.sign):
+        z = vs_last6[m.column]["z"]
+        if z is None:
+            continue
+        contribution = m.sign * m.weight * max(-Z_CLIP, min(Z_CLIP, z))
+        score += contribution
+        contributions.append((abs(contribution), contribution, m, z))
+    verdict = None
+    if excluded is None and contributions:
+        verdict = verdict_for(score)
+        for size, contribution, m, z in sorted(contributions, key=lambda c: -c[0]):
+            if size >= 0.5:
+                reasons.append(
+                    _reason(m, row[m.column], vs_last6[m.column]["mean"], z, tenor, contribution)
+                )
+        if not reasons:
+            reasons.append(f"every metric within half a standard deviation of the previous {LOOKBACK} auctions")
+        unscored = [m.label for m in METRICS if m.sign and vs_last6[m.column]["z"] is None]
+        if unscored:
+            reasons.append(f"not scored for want of data: {', '.join(unscored)}")
+    elif excluded is None:
+        reasons.append(f"fewer than {MIN_FOR_Z} previous {describe(tenor)} auctions: no verdict")
+
+    def date(value: object) -> str | None:
+        return None if _missing(value) else pd.Timestamp(value).date().isoformat()
+
+    return {
+        "auction_date": date(row["auction_date"]),
+        "cusip": row["cusip"],
+        "tenor": tenor,
+        "kind": row["kind"],
+        "security_type": row.get("security_type"),
+        "security_term": row.get("security_term"),
+        "original_term": row.get("original_term"),
+        "reopening": None if _missing(row.get("reopening")) else bool(row.get("reopening")),
+        "issue_date": date(row.get("issue_date")),
+        "maturity_date": date(row.get("maturity_date")),
+        "offering_amount": _number(row.get("offering_usd")),
+        "high_yield": _number(row["high_yield"], 4),
+        "median_yield": _number(row["median_yield"], 4),
+        "bid_to_cover": _number(row["bid_to_cover"], 2),
+        "indirect_pct": _number(row["indirect_pct"], 2),
+        "direct_pct": _number(row["direct_pct"], 2),
+        "dealer_pct": _number(row["dealer_pct"], 2),
+        "tail_curve_bp": _number(row["tail_curve_bp"], 1),
+        "tail_median_bp": _number(row["tail_median_bp"], 1),
+        "curve_yield": _number(row["curve_yield"], 4),
+        "remaining_years": _number(row["remaining_years"], 3),
+        "vs_last6": vs_last6,
+        "percentile_10y": percentile,
+        "score": _number(score, 2) if verdict else None,
+        "verdict": verdict,
+        "reasons": reasons,
+        "excluded": excluded,
+    }

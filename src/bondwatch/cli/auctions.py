@@ -1,0 +1,141 @@
+"""`bondwatch auction`, `bondwatch auctions` and `bondwatch watch`."""
+
+from __future__ import annotations
+
+import click
+
+from bondwatch.cli.output import emit_csv, emit_json, fmt, table
+from bondwatch.service import auctions as service
+from bondwatch.tenors import describe
+
+METRIC_ROWS = (
+    ("bid_to_cover", "bid-to-cover", 2, "x"),
+    ("indirect_pct", "indirect %", 2, ""),
+    ("direct_pct", "direct %", 2, ""),
+    ("dealer_pct", "dealer %", 2, ""),
+    ("tail_curve_bp", "tail vs curve (bp)", 1, ""),
+    ("tail_median_bp", "high - median (bp)", 1, ""),
+)
+JSON_FIELDS = (
+    "auction_date", "cusip", "security_term", "original_term", "reopening", "offering_amount",
+    "high_yield", "median_yield", "bid_to_cover", "indirect_pct", "direct_pct", "dealer_pct",
+    "tail_curve_bp", "tail_median_bp", "vs_last6", "percentile_10y", "verdict", "reasons", "sources",
+)
+
+
+def render_card(card: dict) -> str:
+    """One scorecard as readable text."""
+    kind = "reopening" if card["reopening"] else "new issue"
+    size = card["offering_amount"] / 1e9 if card["offering_amount"] else None
+    head = (
+        f"{describe(card['tenor'])} {kind} {card['cusip']} auctioned {card['auction_date']}: "
+        f"${fmt(size, 1)}bn {card['security_term']}, matures {card['maturity_date']}"
+    )
+    yields = f"high yield {fmt(card['high_yield'], 3)}%  median {fmt(card['median_yield'], 3)}%"
+    if card["curve_yield"] is not None:
+        yields += f"  par curve at {card['remaining_years']:.2f}y {card['curve_yield']:.3f}% (close)"
+    rows = []
+    for key, label, digits, _ in METRIC_ROWS:
+        s = card["vs_last6"][key]
+        rows.append(
+            [label, fmt(card[key], digits), fmt(s["mean"], digits), fmt(s["diff"], digits),
+             fmt(s["z"], 1), fmt(card["percentile_10y"][key], 0)]
+        )
+    body = table(rows, ["metric", "value", "last-6 mean", "diff", "z", "10y pctile"], align_right=range(1, 6))
+    if card["excluded"]:
+        verdict = f"not scored: {card['excluded']}"
+    else:
+        verdict = f"verdict: {(card['verdict'] or 'none').upper()}" + (
+            f" (score {card['score']:+.2f})" if card["score"] is not None else ""
+        )
+    reasons = "\n".join(f"  - {r}" for r in card["reasons"])
+    sources = "\n".join(
+        f"  {s['used_for']}: {s['publisher']} ({s['location']}, retrieved {s['retrieved_at'][:10]}, {s['vintage']})"
+        for s in card.get("sources", [])
+    )
+    return "\n".join(
+        [head, yields, "", body, "", verdict, reasons, "",
+         "shares are % of competitive accepted (SOMA and non-competitive excluded); "
+         "the curve tail uses the end-of-day par curve, so post-auction moves leak in",
+         "sources:", sources]
+    )
+
+
+def _json_card(card: dict) -> dict:
+    return {k: card.get(k) for k in (*JSON_FIELDS, "tenor", "kind", "maturity_date", "score", "excluded", "units")}
+
+
+@click.command()
+@click.argument("target")
+@click.option("--date", "date", metavar="YYYY-MM-DD", help="The auction of this tenor on this date.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Draw the tenor's last 24 auctions to a .png or .svg.")
+def auction(target: str, date: str | None, as_json: bool, as_csv: bool, chart: str | None) -> None:
+    """Scorecard of an auction: TARGET is a tenor (30y, 10y-tips, 13w) or a CUSIP.
+
+    A tenor gives its latest auction (or the one on --date); a CUSIP gives all its auctions.
+    """
+    cards = service.find_cards(target, date=date)
+    if chart:
+        from bondwatch.charts import auction_chart
+
+        auction_chart(cards[-1], chart)
+    if as_json:
+        payload = [_json_card(c) for c in cards]
+        emit_json(payload[0] if len(payload) == 1 else payload)
+    elif as_csv:
+        emit_csv(_flat(cards), FLAT_CSV)
+    else:
+        click.echo("\n\n".join(render_card(c) for c in cards))
+    if chart:
+        click.echo(f"chart written to {chart}", err=True)
+
+
+FLAT_CSV = [*service.FLAT_COLUMNS]
+
+
+def _flat(cards: list[dict]) -> list[dict]:
+    return [{c: card.get(c) for c in FLAT_CSV} for card in cards]
+
+
+@click.command()
+@click.option("--tenor", help="Only this tenor (30y, 10y, 10y-tips, ...).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Auctions on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Auctions on or before this date.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (full scorecards).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per auction).")
+def auctions(tenor: str | None, since: str | None, until: str | None, as_json: bool, as_csv: bool) -> None:
+    """List auctions with their key metrics and verdicts, oldest first."""
+    cards = service.list_cards(tenor, since=since, until=until)
+    if as_json:
+        emit_json([_json_card(c) for c in cards])
+        return
+    if as_csv:
+        emit_csv(_flat(cards), FLAT_CSV)
+        return
+    rows = [
+        [c["auction_date"], c["tenor"], c["cusip"], "R" if c["reopening"] else "", fmt(c["offering_amount"] and c["offering_amount"] / 1e9, 1),
+         fmt(c["high_yield"], 3), fmt(c["bid_to_cover"]), fmt(c["indirect_pct"], 1), fmt(c["direct_pct"], 1),
+         fmt(c["dealer_pct"], 1), fmt(c["tail_curve_bp"], 1), fmt(c["tail_median_bp"], 1),
+         c["verdict"] or ("excluded" if c["excluded"] else "-")]
+        for c in cards
+    ]
+    header = ["date", "tenor", "cusip", "", "$bn", "high %", "btc", "ind %", "dir %", "dlr %", "tail bp", "hi-med bp", "verdict"]
+    click.echo(table(rows, header, align_right=range(4, 12)))
+
+
+@click.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Auction day to watch (default: today, US Eastern).")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between polls.")
+@click.option("--timeout", "timeout_minutes", default=120.0, show_default=True, help="Give up after this many minutes.")
+@click.option("--json", "as_json", is_flag=True, help="Print each scorecard as JSON.")
+def watch(day: str | None, interval: float, timeout_minutes: float, as_json: bool) -> None:
+    """Poll TreasuryDirect for the day's auction results and score each one as it is published."""
+    from bondwatch.service.watch import watch_results
+
+    for card in watch_results(day, interval=interval, timeout_minutes=timeout_minutes):
+        if as_json:
+            emit_json(_json_card(card))
+        else:
+            click.echo(render_card(card) + "\n")

@@ -1,0 +1,256 @@
+"""Treasury auctions: merged results, scorecards, lookups by tenor, date and CUSIP.
+
+Results from several sources are merged field by field in order of authority:
+TreasuryDirect results XML, then Fiscal Data, then the compiled table (which chiefly
+supplies median yields). Scorecards are computed once per import (:func:`rebuild_scorecards`)
+and stored as JSON, so lookups need neither pandas nor the models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date as Date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bondwatch import store
+from bondwatch.errors import NotFoundError, UsageError
+from bondwatch.tenors import describe, parse_tenor
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SOURCE_PRIORITY = {"treasurydirect": 0, "fiscaldata": 1, "compiled": 2}
+_CUSIP = re.compile(r"^[0-9A-Z]{8}[0-9]$")
+UNITS = {
+    "yields": "percent",
+    "shares": "percent of competitive accepted (excludes SOMA add-ons and non-competitive awards)",
+    "tails": "basis points",
+    "offering_amount": "US dollars",
+}
+
+
+def merged_results(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per (cusip, auction_date): each field from the most authoritative source that has it."""
+    frame = frame.assign(_priority=frame["source"].map(SOURCE_PRIORITY).fillna(9))
+    frame = frame.sort_values(["cusip", "auction_date", "_priority"])
+    keys = ["cusip", "auction_date"]
+    merged = frame.groupby(keys, sort=False).first()
+    return merged.drop(columns=["source", "provenance_id", "_priority"]).reset_index()
+
+
+def rebuild_scorecards(writer: store.Writer) -> int:
+    """Recompute every scorecard from the merged results and the US par curve; returns the count."""
+    import pandas as pd
+
+    from bondwatch.analytics.scorecard import score_auctions
+
+    results = writer.frame("SELECT * FROM auction_results")
+    if results.empty:
+        writer.replace_table("auction_scorecards", pd.DataFrame())
+        return 0
+    merged = merged_results(results)
+    merged = merged[merged["tenor"].notna()]
+    curve = writer.frame(
+        "SELECT date, tenor_years, yield_pct, provenance_id FROM yield_curves WHERE curve = 'us_par' "
+        "AND date IN (SELECT DISTINCT auction_date FROM auction_results)"
+    )
+    provenance = {
+        int(record["id"]): record for record in writer.frame("SELECT * FROM provenance").to_dict("records")
+    }
+    curve_provenance = {
+        pd.Timestamp(d).date(): pid for d, pid in curve.groupby("date")["provenance_id"].max().items()
+    }
+    cards = score_auctions(merged, curve)
+    origins: dict[tuple[str, Date], list[tuple[str, int]]] = {}
+    ordered = results.sort_values("source", key=lambda s: s.map(SOURCE_PRIORITY))
+    for cusip, day, name, pid in ordered[["cusip", "auction_date", "source", "provenance_id"]].itertuples(index=False):
+        origins.setdefault((cusip, pd.Timestamp(day).date()), []).append((name, pid))
+    rows = []
+    for card in cards:
+        key = (card["cusip"], Date.fromisoformat(card["auction_date"]))
+        card["sources"] = [
+            _source_entry(provenance, pid, name, "auction results") for name, pid in origins[key]
+        ]
+        curve_pid = curve_provenance.get(key[1])
+        if curve_pid is not None and card["curve_yield"] is not None:
+            card["sources"].append(_source_entry(provenance, curve_pid, "us_par", "par curve for tail_curve_bp"))
+        card["units"] = UNITS
+        rows.append(
+            {
+                "cusip": card["cusip"],
+                "auction_date": key[1],
+                "tenor": card["tenor"],
+                "excluded": card["excluded"],
+                "verdict": card["verdict"],
+                "card": json.dumps(card, separators=(",", ":")),
+            }
+        )
+    writer.replace_table("auction_scorecards", pd.DataFrame(rows))
+    return len(rows)
+
+
+def _source_entry(provenance: dict[int, dict], pid: int, name: str, used_for: str) -> dict[str, Any]:
+    record = provenance[int(pid)]
+    return {
+        "used_for": used_for,
+        "source": name,
+        "publisher": record["source"],
+        "dataset": record["dataset"],
+        "location": record["location"],
+        "retrieved_at": record["retrieved_at"].isoformat() + "Z",
+        "vintage": record["vintage"],
+    }
+
+
+def _parse_date(text: str | Date | None, what: str = "--date") -> Date | None:
+    if text is None or isinstance(text, Date):
+        return text
+    try:
+        return Date.fromisoformat(str(text))
+    except ValueError:
+        raise UsageError(f"{what} {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def is_cusip(text: str) -> bool:
+    """Whether ``text`` is a well-formed CUSIP with a valid check digit."""
+    text = text.strip().upper()
+    if not _CUSIP.match(text):
+        return False
+    total = 0
+    for i, char in enumerate(text[:8]):
+        value = int(char) if char.isdigit() else ord(char) - 55
+        value = value * 2 if i % 2 else value
+        total += value // 10 + value % 10
+    return (10 - total % 10) % 10 == int(text[8])
+
+
+def _cards(rows: list[tuple]) -> list[dict]:
+    return [json.loads(r[0]) for r in rows]
+
+
+def find_cards(
+    target: str,
+    *,
+    date: str | Date | None = None,
+    warehouse: str | Path | None = None,
+) -> list[dict]:
+    """Scorecards for a tenor ('30y': the latest, or the one on ``date``) or a CUSIP (all its auctions)."""
+    when = _parse_date(date)
+    with store.Warehouse(warehouse) as wh:
+        if is_cusip(target):
+            cusip = target.strip().upper()
+            sql = "SELECT card FROM auction_scorecards WHERE cusip = ?"
+            params: list[Any] = [cusip]
+            if when:
+                sql, params = sql + " AND auction_date = ?", params + [when]
+            cards = _cards(wh.rows(sql + " ORDER BY auction_date", params))
+            if not cards:
+                raise NotFoundError(
+                    f"no auction of CUSIP {cusip}{' on ' + when.isoformat() if when else ''} in the warehouse"
+                )
+            return cards
+        if re.fullmatch(r"[0-9A-Z]{9}", target.strip().upper()):
+            raise UsageError(f"{target!r} is not a valid CUSIP: its check digit does not match")
+        tenor = parse_tenor(target)
+        known = {r[0] for r in wh.rows("SELECT DISTINCT tenor FROM auction_scorecards")}
+        if tenor not in known:
+            raise NotFoundError(
+                f"no {describe(tenor)} auctions in the warehouse; tenors held: {', '.join(sorted(known))}"
+            )
+        if when is None:
+            rows = wh.rows(
+                "SELECT card FROM auction_scorecards WHERE tenor = ? AND excluded IS NULL "
+                "ORDER BY auction_date DESC LIMIT 1",
+                [tenor],
+            )
+            return _cards(rows)
+        rows = wh.rows("SELECT card FROM auction_scorecards WHERE tenor = ? AND auction_date = ?", [tenor, when])
+        if not rows:
+            nearest = wh.rows(
+                "SELECT auction_date FROM auction_scorecards WHERE tenor = ? "
+                "ORDER BY abs(date_diff('day', auction_date, ?::DATE)) LIMIT 2",
+                [tenor, when],
+            )
+            hint = ", ".join(r[0].isoformat() for r in nearest)
+            raise NotFoundError(
+                f"no {describe(tenor)} auction on {when.isoformat()}; nearest: {hint}"
+            )
+        return _cards(rows)
+
+
+def list_cards(
+    tenor: str | None = None,
+    *,
+    since: str | Date | None = None,
+    until: str | Date | None = None,
+    warehouse: str | Path | None = None,
+) -> list[dict]:
+    """Scorecards of every auction (of one tenor, within dates), oldest first."""
+    start, end = _parse_date(since, "--since"), _parse_date(until, "--until")
+    clauses, params = [], []
+    if tenor:
+        clauses.append("tenor = ?")
+        params.append(parse_tenor(tenor))
+    if start:
+        clauses.append("auction_date >= ?")
+        params.append(start)
+    if end:
+        clauses.append("auction_date <= ?")
+        params.append(end)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    with store.Warehouse(warehouse) as wh:
+        cards = _cards(wh.rows(f"SELECT card FROM auction_scorecards{where} ORDER BY auction_date, cusip", params))
+    if not cards and tenor:
+        raise NotFoundError(f"no {describe(parse_tenor(tenor))} auctions in that range")
+    return cards
+
+
+FLAT_COLUMNS = (
+    "auction_date", "cusip", "tenor", "security_term", "original_term", "reopening", "offering_amount",
+    "high_yield", "median_yield", "bid_to_cover", "indirect_pct", "direct_pct", "dealer_pct",
+    "tail_curve_bp", "tail_median_bp", "score", "verdict", "excluded",
+)
+
+
+def cards_frame(cards: list[dict]) -> pd.DataFrame:
+    """Scorecards as a flat DataFrame: the metrics, their last-6 differences and z-scores, verdicts."""
+    import pandas as pd
+
+    rows = []
+    for card in cards:
+        row = {c: card.get(c) for c in FLAT_COLUMNS}
+        for metric, s in card["vs_last6"].items():
+            row[f"{metric}_last6_mean"] = s["mean"]
+            row[f"{metric}_diff"] = s["diff"]
+            row[f"{metric}_z"] = s["z"]
+            row[f"{metric}_pct10y"] = card["percentile_10y"][metric]
+        row["reasons"] = "; ".join(card["reasons"])
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if len(frame):
+        frame["auction_date"] = pd.to_datetime(frame["auction_date"])
+    return frame
+
+
+def auction(target: str, date: str | None = None, *, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """Scorecard(s) of one auction (tenor: the latest or on ``date``) or of a CUSIP, as a DataFrame."""
+    return cards_frame(find_cards(target, date=date, warehouse=warehouse))
+
+
+def auctions(
+    tenor: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    *,
+    warehouse: str | Path | None = None,
+) -> pd.DataFrame:
+    """Scorecards of all auctions (optionally one tenor, within dates), oldest first."""
+    return cards_frame(list_cards(tenor, since=since, until=until, warehouse=warehouse))
+
+
+def auction_history(*, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """The merged auction results (one row per auction, every field with its best source)."""
+    with store.Warehouse(warehouse) as wh:
+        return merged_results(wh.frame("SELECT * FROM auction_results"))

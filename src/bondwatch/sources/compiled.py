@@ -1,0 +1,46 @@
+"""The compiled coupon-auction table (TreasuryDirect results compiled by smileys21/Global-Bond-Holdings).
+
+A documented import format, not an official one: ``date, tenor, term, reopening, cusip, size_bn,
+high_yield, median_yield, bid_to_cover, dealer_pct, direct_pct, indirect_pct, dispersion_bp``
+(nominal notes and bonds, shares in percent of competitive accepted). Official rows
+(TreasuryDirect, Fiscal Data) take precedence field by field; this table fills what they lack,
+chiefly the median yield.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bondwatch.sources import Parsed
+from bondwatch.sources.formats import booleans, dates, decode, numbers, read_csv
+from bondwatch.tenors import canonical_tenor, term_code
+
+SOURCE = "compiled coupon auctions"
+COLUMNS = (
+    "date", "tenor", "term", "reopening", "cusip", "size_bn", "high_yield", "median_yield",
+    "bid_to_cover", "dealer_pct", "direct_pct", "indirect_pct",
+)
+
+
+def parse(data: bytes, location: str) -> Parsed:
+    """Parse the compiled CSV into ``auction_results`` rows with ``source = 'compiled'``."""
+    text = decode(data, source=SOURCE, location=location, expected="the compiled coupon-auction CSV")
+    frame = read_csv(text, source=SOURCE, location=location, required=COLUMNS)
+    kw = {"source": SOURCE, "location": location}
+    out = pd.DataFrame(index=frame.index)
+    out["source"] = "compiled"
+    out["cusip"] = frame["cusip"].str.strip().str.upper()
+    out["auction_date"] = dates(frame, "date", **kw)
+    out["kind"] = "nominal"
+    out["original_term"] = frame["tenor"].str.strip()
+    out["security_term"] = frame["term"].str.strip()
+    out["tenor"] = [canonical_tenor("nominal", t) for t in out["original_term"]]
+    years = [int(term_code(t)[:-1]) if term_code(t) and term_code(t).endswith("y") else 0 for t in out["original_term"]]
+    out["security_type"] = np.where(np.array(years) >= 20, "Bond", "Note")
+    out["reopening"] = booleans(frame, "reopening", **kw)
+    out["offering_usd"] = numbers(frame, "size_bn", **kw) * 1e9
+    for column in ("high_yield", "median_yield", "bid_to_cover", "dealer_pct", "direct_pct", "indirect_pct"):
+        out[column] = numbers(frame, column, **kw)
+    last = out["auction_date"].max().date().isoformat()
+    return Parsed("auction_results", out, ("source", "cusip", "auction_date"), f"auctions through {last}")

@@ -1,0 +1,61 @@
+"""Treasury tenors: canonical codes ('30y', '10y-tips', '2y-frn', '13w') and parsing of user input."""
+
+from __future__ import annotations
+
+import re
+
+from bondwatch.errors import UsageError
+
+KINDS = ("nominal", "tips", "frn", "bill", "cmb")
+_TERM = re.compile(r"(?:(\d+)-Year)?\s*(?:(\d+)-Month)?\s*(?:(\d+)-Week)?\s*(?:(\d+)-Day)?", re.I)
+_USER = re.compile(r"^\s*(tips|frn|cmb)?[-_ ]?(\d+)\s*-?\s*(y|yr|year|years|w|wk|week|weeks|d|day|days|m|mo|month|months)\s*[-_ ]?(tips|frn|cmb)?\s*$", re.I)
+
+
+def term_code(term: str) -> str | None:
+    """'30-Year' -> '30y', '13-Week' -> '13w', '42-Day' -> '42d', '29-Year 11-Month' -> '29y11m'."""
+    if not term:
+        return None
+    m = _TERM.fullmatch(term.strip())
+    if not m or not any(m.groups()):
+        return None
+    years, months, weeks, days = m.groups()
+    parts = [f"{years}y" if years else "", f"{months}m" if months else ""]
+    parts += [f"{weeks}w" if weeks else "", f"{days}d" if days else ""]
+    return "".join(parts)
+
+
+def canonical_tenor(kind: str, original_term: str) -> str | None:
+    """The tenor code that groups auctions of one kind and original term: '30y', '10y-tips', '13w'."""
+    code = term_code(original_term)
+    if code is None:
+        return None
+    if kind in ("tips", "frn", "cmb"):
+        return f"{code}-{kind}"
+    return code
+
+
+def parse_tenor(text: str) -> str:
+    """User input ('30y', '30-year', 'TIPS10Y', '10y-tips', '13w', '2y frn') -> canonical code."""
+    m = _USER.match(text or "")
+    if not m:
+        raise UsageError(
+            f"unknown tenor {text!r}: expected e.g. 2y, 10y, 30y, 10y-tips, 2y-frn, 13w"
+        )
+    prefix, number, unit, suffix = m.groups()
+    if prefix and suffix:
+        raise UsageError(f"unknown tenor {text!r}: give the kind once, e.g. 10y-tips")
+    unit = {"y": "y", "w": "w", "d": "d", "m": "m"}[unit[0].lower()]
+    kind = (prefix or suffix or "").lower()
+    code = f"{int(number)}{unit}"
+    return f"{code}-{kind}" if kind else code
+
+
+def describe(tenor: str) -> str:
+    """'30y' -> '30-year', '10y-tips' -> '10-year TIPS', '13w' -> '13-week bill'."""
+    code, _, kind = tenor.partition("-")
+    unit = {"y": "year", "w": "week", "d": "day", "m": "month"}[code[-1]]
+    label = f"{code[:-1]}-{unit}"
+    suffix = {"tips": " TIPS", "frn": " FRN", "cmb": " CMB"}.get(kind, "")
+    if not kind and unit in ("week", "day"):
+        suffix = " bill"
+    return label + suffix
