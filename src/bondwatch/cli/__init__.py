@@ -8,6 +8,7 @@ Exit codes: 0 ok, 2 bad usage or input, 1 other failure.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click

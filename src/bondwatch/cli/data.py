@@ -1,0 +1,49 @@
+"""`bondwatch update` and `bondwatch status`."""
+
+from __future__ import annotations
+
+import click
+
+from bondwatch.cli.output import emit_json, table
+
+
+@click.command()
+@click.option(
+    "--from", "from_dir", metavar="DIR|auto",
+    help="Import the publishers' files from a folder (the offline mirror) instead of the APIs; "
+    "'auto' uses $BONDWATCH_MIRROR or ../shared/data when present, else the APIs.",
+)
+@click.option("--only", multiple=True, metavar="DATASET", help="Only these datasets (repeatable), e.g. fiscaldata.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+def update(from_dir: str | None, only: tuple[str, ...], as_json: bool) -> None:
+    """Fetch official data into the warehouse (atomic: all or nothing)."""
+    from bondwatch.service.update import resolve_source, update as run_update
+
+    root = resolve_source(from_dir) if from_dir else None
+    click.echo(f"importing from {root or 'the official APIs'}", err=True)
+    report = run_update(root, only=list(only) or None)
+    records = report.to_dict("records")
+    if as_json:
+        emit_json(records)
+        return
+    rows = [[r["dataset"], r["location"].rsplit("/", 1)[-1][:60], f"{r['rows']:,}", r["status"]] for r in records]
+    click.echo(table(rows, ["dataset", "file or request", "rows", "status"], align_right=[2]))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(as_json: bool) -> None:
+    """What the warehouse holds: every import with its source, vintage and retrieval time."""
+    from bondwatch import paths, store
+
+    with store.Warehouse() as wh:
+        rows = wh.rows(
+            "SELECT id, dataset, location, vintage, rows, retrieved_at, imported_at FROM provenance ORDER BY id"
+        )
+    if as_json:
+        keys = ("id", "dataset", "location", "vintage", "rows", "retrieved_at", "imported_at")
+        emit_json({"warehouse": str(paths.warehouse_path()), "imports": [dict(zip(keys, r)) for r in rows]})
+        return
+    click.echo(f"warehouse: {paths.warehouse_path()}")
+    body = [[r[0], r[1], r[2].rsplit("/", 1)[-1][:50], r[3] or "", f"{r[4]:,}", str(r[5])[:19]] for r in rows]
+    click.echo(table(body, ["id", "dataset", "file or request", "vintage", "rows", "retrieved (UTC)"], align_right=[0, 4]))
