@@ -1,0 +1,73 @@
+"""Benchmark: import of the whole offline mirror + every scorecard, and the cold `bondwatch auction 30y`.
+
+Run: python benchmarks/bench_auctions.py [--mirror ../shared/data] [--repeat 5]
+Figures are wall-clock seconds on this machine, each with a ratio against a baseline measured in
+the same run: the import against pandas merely reading the same CSV files, the cold command
+against a bare `python -c pass`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import resource
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def median_seconds(command: list[str], repeat: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    mirror = Path(args.mirror)
+
+    import pandas as pd
+
+    from bondwatch.service.update import mirror_files, select_datasets, update
+
+    files = mirror_files(mirror, select_datasets(None))
+    start = time.perf_counter()
+    for _, path in files:
+        if path.suffix == ".csv":
+            pd.read_csv(path, dtype=str, encoding_errors="replace", on_bad_lines="skip")
+    baseline = time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as home:
+        warehouse = Path(home) / "bondwatch.duckdb"
+        start = time.perf_counter()
+        report = update(from_dir=mirror, warehouse=warehouse)
+        elapsed = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        from bondwatch import store
+
+        with store.Warehouse(warehouse) as wh:
+            cards = wh.rows("SELECT count(*) FROM auction_scorecards")[0][0]
+        print(f"import of the whole mirror ({len(report)} files) + {cards} scorecards: {elapsed:.2f} s "
+              f"(peak RSS of this process {peak:.0f} MiB)")
+        print(f"  baseline, pandas.read_csv of the same CSV files: {baseline:.2f} s -> ratio {elapsed / baseline:.1f}x")
+
+        env = {**os.environ, "BONDWATCH_HOME": home}
+        bare = median_seconds([sys.executable, "-c", "pass"], args.repeat, env)
+        cold = median_seconds([sys.executable, "-m", "bondwatch", "auction", "30y"], args.repeat, env)
+        print(f"cold `bondwatch auction 30y`: {cold * 1000:.0f} ms (median of {args.repeat})")
+        print(f"  baseline, python -c pass: {bare * 1000:.0f} ms -> ratio {cold / bare:.1f}x (goal <= 20x)")
+
+
+if __name__ == "__main__":
+    main()
