@@ -51,11 +51,13 @@ def get(
     params: dict[str, Any] | None = None,
     client: httpx.Client | None = None,
     headers: dict[str, str] | None = None,
+    allow_404: bool = False,
 ) -> httpx.Response:
     """GET ``url``, retrying timeouts, connection errors, 429 and 5xx with exponential backoff.
 
     Raises :class:`SourceUnavailableError` naming ``source`` and the URL when every attempt
-    failed or the publisher answered 4xx.
+    failed or the publisher answered 4xx. With ``allow_404`` a 404 is returned, not raised
+    (for publishers whose files are probed by name, where 404 means "not published").
     """
     owned = client is None
     client = client or make_client()
@@ -83,7 +85,7 @@ def get(
     finally:
         if owned:
             client.close()
-    if response.status_code >= 400:
+    if response.status_code >= 400 and not (allow_404 and response.status_code == 404):
         raise SourceUnavailableError(
             f"{source}: HTTP {response.status_code} from {_shown(url, params)}"
         )
