@@ -1,0 +1,162 @@
+"""`bondwatch debt project|stress|compare|scenarios`: debt dynamics for the US and Japan.
+
+Heavy libraries (pandas, numpy, matplotlib) and the models are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import math
+
+import click
+
+from bondwatch.cli.output import emit_csv, emit_json, fmt, table
+
+CONTRIB_LABELS = (
+    ("contrib_primary_balance", "pb"),
+    ("contrib_interest", "interest"),
+    ("contrib_real_growth", "growth"),
+    ("contrib_inflation", "inflation"),
+    ("contrib_exchange_rate", "fx"),
+    ("contrib_stock_flow", "sfa"),
+)
+
+
+def _records(frame) -> list[dict]:
+    """Rows as plain dicts with NaN turned into None and NumPy scalars into Python numbers."""
+    rows = []
+    for row in frame.to_dict(orient="records"):
+        rows.append({
+            k: (None if isinstance(v, float) and math.isnan(v) else v.item() if hasattr(v, "item") else v)
+            for k, v in row.items()
+        })
+    return rows
+
+
+def _payload(frame, **extra) -> dict:
+    attrs = {k: v for k, v in frame.attrs.items()}
+    return {**attrs, **extra, "years": _records(frame)}
+
+
+@click.group()
+def debt() -> None:
+    """Debt dynamics: projections, fan charts, stress tests (IMF WEO baselines)."""
+
+
+@debt.command("scenarios")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def scenarios(as_json: bool) -> None:
+    """List the shipped scenario presets."""
+    from bondwatch.service.debt import load_scenario, preset_names
+
+    rows = [load_scenario(n) for n in preset_names()]
+    if as_json:
+        emit_json([{k: r[k] for k in ("name", "country", "description")} for r in rows])
+        return
+    click.echo(table([[r["name"], r["country"], r["description"]] for r in rows], ["scenario", "country", "description"]))
+
+
+@debt.command("project")
+@click.argument("country")
+@click.option("--scenario", default=None, help="Preset name (see `bondwatch debt scenarios`) or a YAML file.")
+@click.option("--paths", type=int, default=None, help="Stochastic paths for fan-chart bands (1 to 1,000,000).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for the paths.")
+@click.option("--method", type=click.Choice(["var", "normal", "bootstrap"]), default="var", show_default=True,
+              help="Shock method for the paths.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV output.")
+@click.option("--chart", type=click.Path(dir_okay=False), default=None, help="Write a PNG or SVG chart.")
+def project(country, scenario, paths, seed, method, as_json, as_csv, chart) -> None:
+    """Project debt/GDP for COUNTRY (US or JP) year by year, with the drivers of its change."""
+    from bondwatch.service.debt import debt_project, save_chart
+
+    frame = debt_project(country, scenario, paths=paths, seed=seed, method=method)
+    if chart:
+        save_chart(frame, chart, f"{frame.attrs['country']} general government debt: {frame.attrs['scenario']}")
+    if as_json:
+        emit_json(_payload(frame))
+        return
+    if as_csv:
+        emit_csv(_records(frame), list(frame.columns))
+        return
+    a = frame.attrs
+    head = [
+        "year", "debt", "chg", *(label for _, label in CONTRIB_LABELS), "int/GDP", "GFN", "i %", "pb*",
+    ]
+    rows = [
+        [r["year"], fmt(r["debt_gdp"]), fmt(r["change_debt"]), *(fmt(r[c]) for c, _ in CONTRIB_LABELS),
+         fmt(r["interest_gdp"]), fmt(r["gfn_gdp"]), fmt(r["effective_rate"]), fmt(r["debt_stabilising_pb"])]
+        for r in _records(frame)
+    ]
+    click.echo(f"{a['country']} {a['scenario']}: {a['description']}")
+    click.echo(f"debt {a['start_year']}: {a['start_debt_gdp']:.2f}% of GDP; percent of GDP unless noted; "
+               "pb* = debt-stabilising primary balance")
+    click.echo(table(rows, head, align_right=range(1, len(head))))
+    if "probabilities" in a:
+        bands = [[r["year"], *(fmt(r[f"debt_gdp_p{p}"]) for p in (5, 10, 25, 50, 75, 90, 95))] for r in _records(frame)]
+        click.echo("")
+        click.echo(f"{a['paths']:,} paths, method {a['method']}, seed {a['seed']}; shocks from {a['shock_history']}")
+        click.echo(table(bands, ["year", "p5", "p10", "p25", "p50", "p75", "p90", "p95"], align_right=range(1, 8)))
+        p = a["probabilities"]
+        click.echo(f"P(debt in year 5 > today) = {p['prob_debt_year5_above_today']:.3f}; "
+                   f"P(debt stabilises by year 5) = {p['prob_debt_stabilises']:.3f}")
+    if chart:
+        click.echo(f"chart written to {chart}")
+
+
+def _summary_table(frame, value: str = "debt_gdp") -> str:
+    wide = frame.pivot(index="year", columns="scenario", values=value)
+    wide = wide[list(dict.fromkeys(frame["scenario"]))]
+    rows = [[year, *(fmt(v) for v in values)] for year, values in zip(wide.index, wide.to_numpy())]
+    return table(rows, ["year", *wide.columns], align_right=range(1, len(wide.columns) + 1))
+
+
+@debt.command("stress")
+@click.argument("country")
+@click.option("--scenario", default=None, help="Scenario to stress (default: the country's baseline).")
+@click.option("--custom", type=click.Path(dir_okay=False), default=None,
+              help="YAML file with more scenarios: scenarios: {name: {variable: {year: change}}}.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV output.")
+def stress(country, scenario, custom, as_json, as_csv) -> None:
+    """Standard stress tests (growth, primary balance, +200 bp, exchange rate, combined) for COUNTRY."""
+    from bondwatch.service.debt import debt_stress
+
+    frame = debt_stress(country, scenario, custom=custom)
+    if as_json:
+        emit_json(_payload(frame))
+        return
+    if as_csv:
+        emit_csv(_records(frame), list(frame.columns))
+        return
+    a = frame.attrs
+    click.echo(f"{a['country']} {a['scenario']}: debt, % of GDP, under stress "
+               f"(s.d. real growth {a['sd_real_growth']:.2f} pp, primary balance {a['sd_primary_balance']:.2f} pp)")
+    click.echo(_summary_table(frame))
+
+
+@debt.command("compare")
+@click.argument("country")
+@click.argument("scenario_names", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV output.")
+@click.option("--chart", type=click.Path(dir_okay=False), default=None, help="Write a PNG or SVG chart.")
+def compare(country, scenario_names, as_json, as_csv, chart) -> None:
+    """Compare scenarios for COUNTRY, e.g. `bondwatch debt compare US us-baseline us-deficits-2.4t`."""
+    from bondwatch.service.debt import debt_compare, save_chart
+
+    frame = debt_compare(country, *scenario_names)
+    if chart:
+        save_chart(frame, chart, f"{frame.attrs['country']} general government debt: scenarios")
+    if as_json:
+        emit_json(_payload(frame))
+        return
+    if as_csv:
+        emit_csv(_records(frame), list(frame.columns))
+        return
+    click.echo(f"{frame.attrs['country']}: debt, % of GDP")
+    click.echo(_summary_table(frame))
+    click.echo("")
+    click.echo("interest, % of GDP")
+    click.echo(_summary_table(frame, "interest_gdp"))
+    if chart:
+        click.echo(f"chart written to {chart}")
