@@ -1,0 +1,247 @@
+"""`bondwatch fx-gap` and `bondwatch tariff`: trade-balance and tariff models.
+
+pandas, numpy and the models are imported inside the commands so that the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import click
+
+from bondwatch.cli.output import emit_csv, emit_json, fmt, table
+
+SENSITIVITY_COLUMNS = (
+    "economy", "group", "set", "export_elasticity", "import_elasticity", "pass_through",
+    "required_depreciation_pct", "home_currency_value_change_pct", "marshall_lerner_slope",
+)
+TARIFF_COLUMNS = (
+    "bucket", "from", "to", "days", "origin", "tariff_pct", "baseline_tariff_pct", "units_before",
+    "units_change", "revenue_change_usd", "tariff_paid_usd", "extra_tariff_usd", "borne_by_buyers_usd",
+    "borne_by_exporter_usd", "volume_effect_usd", "profit_change_usd", "profit_change_jpy",
+    "fx_effect_jpy", "operating_profit_change_jpy",
+)
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN -> None, numpy scalars -> Python numbers, recursively."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _records(frame) -> list[dict[str, Any]]:
+    return [_clean(r) for r in frame.to_dict(orient="records")]
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None or value != value else f"{value:.{digits}f}%"
+
+
+@click.command("fx-gap")
+@click.argument("country", default="US")
+@click.option("--partner", metavar="CODE", help="Bilateral: partner country (JP = Japan, goods only).")
+@click.option("--target", type=float, default=0.0, show_default=True,
+              help="Target trade balance, percent of GDP (negative: deficit).")
+@click.option("--export-elasticity", type=float, help="Price elasticity of export volumes (0-5; default 1).")
+@click.option("--import-elasticity", type=float, help="Price elasticity of import volumes (0-5; default 1).")
+@click.option("--pass-through", type=float, help="Share of the exchange-rate change reaching import prices (0-1; default 1).")
+@click.option("--table", "as_table", is_flag=True, help="Print the sensitivity table as Markdown (for docs/methods.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the sensitivity table as CSV.")
+def fx_gap(country: str, partner: str | None, target: float, export_elasticity: float | None,
+           import_elasticity: float | None, pass_through: float | None, as_table: bool, as_json: bool,
+           as_csv: bool) -> None:
+    """Real depreciation of the dollar that closes the trade gap (or reaches --target).
+
+    COUNTRY is US: goods and services with all partners (BEA 2024), or with --partner JP goods
+    trade with Japan (Census, from the warehouse). The required depreciation is the rise of the
+    dollar price of foreign currency; the dollar's own value falls by 1 - 1/(1+e).
+    """
+    from bondwatch.service import trade as service
+
+    kwargs = dict(target_pct=target, export_elasticity=export_elasticity,
+                  import_elasticity=import_elasticity, pass_through=pass_through)
+    sensitivity = service.fx_gap(country, partner, view="sensitivity", **kwargs)
+    if as_table:
+        click.echo(sensitivity_markdown(sensitivity))
+        return
+    if as_csv:
+        emit_csv(_records(sensitivity), SENSITIVITY_COLUMNS)
+        return
+    result = service.fx_gap(country, partner, **kwargs)
+    path = service.fx_gap(country, partner, view="path", **kwargs)
+    row = _records(result)[0]
+    if as_json:
+        inputs = {k: row[k] for k in ("economy", "kind", "year", "exports_bn", "imports_bn", "balance_bn",
+                                      "stored_balance_bn", "gdp_bn", "exports_pct_gdp", "imports_pct_gdp",
+                                      "balance_pct_gdp", "target_pct_gdp", "export_elasticity",
+                                      "import_elasticity", "pass_through")}
+        emit_json({
+            "required_depreciation_pct": row["required_depreciation_pct"],
+            "home_currency_value_change_pct": row["home_currency_value_change_pct"],
+            "marshall_lerner": {"slope_gdp_per_unit_e": row["marshall_lerner_slope"],
+                                "holds": row["marshall_lerner_holds"]},
+            "inputs": inputs,
+            "sources": result.attrs.get("sources", {}),
+            "j_curve": _records(path),
+            "sensitivity": _records(sensitivity.drop(columns="source")),
+            "units": "percent; $bn; required_depreciation_pct = rise of the dollar price of foreign currency",
+        })
+        return
+    click.echo(_render_gap(row, sensitivity, path))
+
+
+def _render_gap(row: dict, sensitivity, path) -> str:
+    scope = "goods and services, all partners" if row["kind"] == "multilateral" else "goods, bilateral"
+    stored = (f" (stored BOPGSTB sum {row['stored_balance_bn']:,.1f})" if row["stored_balance_bn"] is not None else "")
+    lines = [
+        f"{row['economy']} {row['year']}, {scope}: exports ${row['exports_bn']:,.1f}bn, imports "
+        f"${row['imports_bn']:,.1f}bn, balance ${row['balance_bn']:,.1f}bn{stored} "
+        f"= {row['balance_pct_gdp']:.2f}% of GDP (${row['gdp_bn']:,.0f}bn)",
+        f"elasticities: exports {row['export_elasticity']:g}, imports {row['import_elasticity']:g}, "
+        f"import-price pass-through {row['pass_through']:g}; Marshall-Lerner slope "
+        f"{row['marshall_lerner_slope']:+.4f} of GDP per unit e ({'holds' if row['marshall_lerner_holds'] else 'fails'})",
+        f"to reach a balance of {row['target_pct_gdp']:.2f}% of GDP the foreign currency must rise "
+        f"{_pct(row['required_depreciation_pct'])} against the dollar "
+        f"(dollar {_pct(row['home_currency_value_change_pct'])} in foreign-currency terms)",
+        "",
+        "J-curve (balance change, % of GDP, by quarter): "
+        + " ".join(f"{v:+.2f}" for v in path["balance_change_pct_gdp"]),
+        "",
+    ]
+    shown = sensitivity[sensitivity["group"] != "grid"]
+    rows = [[r["set"], fmt(r["export_elasticity"], 2), fmt(r["import_elasticity"], 2), fmt(r["pass_through"], 2),
+             _pct(r["required_depreciation_pct"]), _pct(r["home_currency_value_change_pct"])]
+            for r in _records(shown)]
+    lines.append(table(rows, ["elasticity set", "ex", "em", "phi", "e*", "dollar value"], align_right=range(1, 6)))
+    lines.append("(full grid: --table or --csv; sources: --json)")
+    return "\n".join(lines)
+
+
+def sensitivity_markdown(frame) -> str:
+    """Markdown: the elasticity grid (e*, and the dollar's fall) and the literature rows."""
+    records = _records(frame)
+    economy = records[0]["economy"]
+    grid = [r for r in records if r["group"] == "grid"]
+    exports = sorted({r["export_elasticity"] for r in grid})
+    imports = sorted({r["import_elasticity"] for r in grid})
+    phi = grid[0]["pass_through"]
+    cell = {(r["export_elasticity"], r["import_elasticity"]): r for r in grid}
+    out = [
+        f"**{economy}**: the balance must improve by {frame.attrs['gap_pct_gdp']:.2f}% of GDP; cells give e*, the rise of the "
+        f"foreign currency against the dollar, and in brackets the dollar's fall in foreign-currency terms "
+        f"(import-price pass-through {phi:g}; n/a: not reachable between -80% and +400%).",
+        "",
+        "| export elasticity \\ import elasticity | " + " | ".join(f"{m:g}" for m in imports) + " |",
+        "|---|" + "---|" * len(imports),
+    ]
+    for x in exports:
+        cells = []
+        for m in imports:
+            r = cell[(x, m)]
+            cells.append(f"{_pct(r['required_depreciation_pct'], 0)} ({_pct(r['home_currency_value_change_pct'], 0)})")
+        out.append(f"| {x:g} | " + " | ".join(cells) + " |")
+    out += ["", "| set | ex | em | pass-through | e* | dollar value |", "|---|---|---|---|---|---|"]
+    for r in records:
+        if r["group"] == "grid":
+            continue
+        out.append(
+            f"| {r['set']} | {fmt(r['export_elasticity'], 2)} | {fmt(r['import_elasticity'], 2)} | "
+            f"{fmt(r['pass_through'], 2)} | {_pct(r['required_depreciation_pct'])} | "
+            f"{_pct(r['home_currency_value_change_pct'])} |"
+        )
+    return "\n".join(out)
+
+
+@click.command()
+@click.argument("exporter", default="toyota")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day (default: the preset's period).")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day, inclusive.")
+@click.option("--rate", type=float, help="One flat tariff, percent, on every tariffed origin for the whole period.")
+@click.option("--pass-through", type=float, help="Share of the extra duty passed into US prices (0-1; default: from the preset's evidence).")
+@click.option("--elasticity", "demand_elasticity", type=float, help="Price elasticity of US demand (0-10).")
+@click.option("--usdjpy", type=float, help="Yen per dollar (default: the exporter's planning rate; a different rate adds an FX effect).")
+@click.option("--by", type=click.Choice(["month", "quarter", "year", "period"]), default="period", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per period and origin).")
+def tariff(exporter: str, start: str | None, end: str | None, rate: float | None, pass_through: float | None,
+           demand_elasticity: float | None, usdjpy: float | None, by: str, as_json: bool, as_csv: bool) -> None:
+    """Operating-profit effect of US tariffs on EXPORTER (preset: toyota), with its decomposition.
+
+    The period is computed piecewise over the dated tariff schedules (Japanese cars: 2.5%,
+    27.5% from 2025-04-03, 15% from 2025-09-16).
+    """
+    from bondwatch.service import trade as service
+
+    frame = service.tariff_impact(exporter, start=start, end=end, rate_pct=rate, pass_through=pass_through,
+                                  demand_elasticity=demand_elasticity, usdjpy=usdjpy, by=by)
+    if as_csv:
+        emit_csv(_records(frame), TARIFF_COLUMNS)
+        return
+    records = _records(frame)
+    totals = [r for r in records if r["origin"] == "all"]
+    summary = {k: sum(r[k] for r in totals) for k in (
+        "units_change", "revenue_change_usd", "tariff_paid_usd", "extra_tariff_usd", "borne_by_buyers_usd",
+        "borne_by_exporter_usd", "volume_effect_usd", "profit_change_usd", "profit_change_jpy",
+        "fx_effect_jpy", "operating_profit_change_jpy")}
+    fx = frame.attrs["inputs"]["usdjpy"]
+    decomposition = {
+        "absorbed_tariff_jpy": -summary["borne_by_exporter_usd"] * fx,
+        "lost_volume_jpy": summary["volume_effect_usd"] * fx,
+        "fx_effect_jpy": summary["fx_effect_jpy"],
+    }
+    reported = [_clean({**r, "from": str(r["from"]), "to": str(r["to"]),
+                        "model_over_reported": summary["operating_profit_change_jpy"] / r["operating_profit_change_jpy"]})
+                for r in frame.attrs["reported"]]
+    if as_json:
+        emit_json({
+            "operating_profit_change_jpy": summary["operating_profit_change_jpy"],
+            "decomposition": decomposition,
+            "totals": summary,
+            "rows": records,
+            "reported": reported,
+            "inputs": _clean(frame.attrs["inputs"]),
+            "assumptions": _clean(frame.attrs["assumptions"]),
+            "units": "*_usd US dollars, *_jpy yen, *_pct percent, units = vehicles",
+        })
+        return
+    click.echo(_render_tariff(frame.attrs["inputs"], records, summary, decomposition, reported,
+                              frame.attrs["assumptions"]))
+
+
+def _render_tariff(inputs, records, summary, decomposition, reported, assumptions) -> str:
+    rows = [[r["bucket"], r["origin"], fmt(r["tariff_pct"], 1), fmt(r["units_before"], 0), fmt(r["units_change"], 0),
+             fmt(r["extra_tariff_usd"] / 1e6, 0), fmt(r["borne_by_buyers_usd"] / 1e6, 0),
+             fmt(r["borne_by_exporter_usd"] / 1e6, 0), fmt(r["volume_effect_usd"] / 1e6, 0),
+             fmt(r["profit_change_jpy"] / 1e9, 1)] for r in records]
+    body = table(rows, ["period", "origin", "tariff %", "units", "units chg", "extra duty $m", "buyers $m",
+                        "exporter $m", "lost volume $m", "profit bn yen"], align_right=range(2, 10))
+    lines = [
+        f"{inputs['exporter']}, US market, {inputs['from']} to {inputs['to']}"
+        + (f", flat tariff {inputs['rate_pct']:g}%" if inputs["rate_pct"] is not None else ", dated schedules"),
+        f"pass-through {inputs['pass_through']:.3f}" + (" (derived from May 2025 export statistics)" if inputs["pass_through_derived"] else "")
+        + f", demand elasticity {inputs['demand_elasticity']:g}, {inputs['usdjpy']:g} yen per dollar",
+        "",
+        body,
+        "",
+        f"operating profit change: {summary['operating_profit_change_jpy'] / 1e9:,.1f} bn yen = "
+        f"absorbed duty {decomposition['absorbed_tariff_jpy'] / 1e9:,.1f} + lost volume "
+        f"{decomposition['lost_volume_jpy'] / 1e9:,.1f} + FX {decomposition['fx_effect_jpy'] / 1e9:,.1f}",
+        f"duties: ${summary['tariff_paid_usd'] / 1e6:,.0f}m paid, of which ${summary['extra_tariff_usd'] / 1e6:,.0f}m "
+        f"above the baseline rates: buyers ${summary['borne_by_buyers_usd'] / 1e6:,.0f}m, exporter "
+        f"${summary['borne_by_exporter_usd'] / 1e6:,.0f}m; revenue change ${summary['revenue_change_usd'] / 1e6:,.0f}m",
+    ]
+    for r in reported:
+        lines.append(f"reported: {r['operating_profit_change_jpy'] / 1e9:,.0f} bn yen; model/reported = "
+                     f"{r['model_over_reported']:.2f} ({r['source']})")
+    lines += ["", "assumptions:"]
+    lines += [f"  - {a['field']} = {a['value']}: {a['source']}" for a in assumptions]
+    return "\n".join(lines)
