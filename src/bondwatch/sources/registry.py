@@ -32,6 +32,13 @@ def _resolve(target: str) -> Callable:
 
 DATASETS: list[Dataset] = [
     Dataset(
+        name="treasurydirect.results",
+        source="TreasuryDirect auction results XML (R_YYYYMMDD_N.xml)",
+        parser="bondwatch.sources.treasurydirect:parse",
+        fetcher="bondwatch.sources.treasurydirect:fetch",
+        mirror_globs=("treasury/auctions/R_*.xml",),
+    ),
+    Dataset(
         name="fiscaldata.auctions",
         source="US Treasury, Fiscal Data (auctions_query)",
         parser="bondwatch.sources.fiscaldata:parse",
@@ -54,6 +61,66 @@ DATASETS: list[Dataset] = [
             "treasury/par_yield_curve/*-daily-treasury-rates.csv",
             "treasury/par_yield_curve/par-yield-curve-rates-*.csv",
         ),
+    ),
+    Dataset(
+        name="mof_japan.jgb_yields",
+        source="Ministry of Finance Japan, JGB interest rates (benchmark yields)",
+        parser="bondwatch.sources.mof_japan:parse",
+        fetcher="bondwatch.sources.mof_japan:fetch",
+        mirror_globs=("mof_japan/jgbcm_all.csv", "mof_japan/jgbcm.csv"),
+        licence="MOF Japan: reuse with attribution (Source: Ministry of Finance Japan)",
+    ),
+    Dataset(
+        name="fred.series",
+        source="Federal Reserve Bank of St. Louis, FRED",
+        parser="bondwatch.sources.fred:parse",
+        fetcher="bondwatch.sources.fred:fetch",
+        mirror_globs=("fred/*.csv",),
+        licence="public domain for the US-government series fetched here (H.15, H.10, H.4.1, BEA, Census)",
+    ),
+    Dataset(
+        name="tic.major_foreign_holders",
+        source="US Treasury, TIC Major Foreign Holders of Treasury Securities",
+        parser="bondwatch.sources.tic:parse",
+        fetcher="bondwatch.sources.tic:fetch",
+        mirror_globs=("tic/mfhhis01.txt", "tic/mfh.txt"),
+    ),
+    Dataset(
+        name="allotments.investor_class",
+        source="US Treasury, Investor Class Auction Allotments (coupons)",
+        parser="bondwatch.sources.allotments:parse",
+        fetcher="bondwatch.sources.allotments:fetch",
+        mirror_globs=("treasury/auctions/investor_class_allotments_*.csv",),
+    ),
+    Dataset(
+        name="imf.weo",
+        source="IMF, World Economic Outlook",
+        parser="bondwatch.sources.imf:parse",
+        fetcher="bondwatch.sources.imf:fetch",
+        mirror_globs=("imf/weo_*.csv", "imf/WEO*all.xls"),
+        licence="(c) IMF, reuse with attribution",
+    ),
+    Dataset(
+        name="boj.timeseries",
+        source="Bank of Japan, Time-Series Statistics API",
+        parser="bondwatch.sources.boj:parse",
+        fetcher="bondwatch.sources.boj:fetch",
+        mirror_globs=("boj/*.json",),
+        licence="Bank of Japan: reuse with attribution (Source: Bank of Japan)",
+    ),
+    Dataset(
+        name="boj.accounts",
+        source="Bank of Japan, Bank of Japan Accounts",
+        parser="bondwatch.sources.boj:parse",
+        mirror_globs=("boj/boj_accounts_*.csv",),
+        licence="Bank of Japan: reuse with attribution (Source: Bank of Japan)",
+    ),
+    Dataset(
+        name="census.trade_goods",
+        source="US Census Bureau, U.S. International Trade in Goods by country",
+        parser="bondwatch.sources.census:parse",
+        fetcher="bondwatch.sources.census:fetch",
+        mirror_globs=("census/us_japan_goods_trade_monthly.csv",),
     ),
 ]
 

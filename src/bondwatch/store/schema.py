@@ -90,7 +90,8 @@ TABLES: dict[str, str] = {
             units         VARCHAR,
             frequency     VARCHAR,
             source        VARCHAR,
-            notes         VARCHAR
+            notes         VARCHAR,
+            provenance_id INTEGER              -- the import that last described the series
         )""",
     # IMF World Economic Outlook, long form; one vintage per release (e.g. '2025-04')
     "weo": """
@@ -105,6 +106,45 @@ TABLES: dict[str, str] = {
             estimate      BOOLEAN,               -- true for IMF estimates/projections
             provenance_id INTEGER NOT NULL,
             PRIMARY KEY (vintage, iso, subject_code, year)
+        )""",
+    # TIC Major Foreign Holders of Treasury Securities, $ billions at end of month
+    "tic_holdings": """
+        CREATE TABLE IF NOT EXISTS tic_holdings (
+            country        VARCHAR NOT NULL,     -- canonical holder name: 'Japan', 'China, Mainland', 'Grand Total'
+            month          DATE NOT NULL,        -- first day of the month (holdings at its end)
+            holdings_bn    DOUBLE NOT NULL,      -- $ billions, newer basis at a series break
+            series_break   BOOLEAN NOT NULL,     -- a new benchmark/reporting basis starts this month
+            prior_basis_bn DOUBLE,               -- the same month on the older basis, if published
+            provenance_id  INTEGER NOT NULL,
+            PRIMARY KEY (country, month)
+        )""",
+    # Treasury investor class allotments (nominal coupons), percent of the public allotment
+    "allotments": """
+        CREATE TABLE IF NOT EXISTS allotments (
+            cusip                 VARCHAR NOT NULL,
+            issue_date            DATE NOT NULL,  -- settlement date, not auction date
+            tenor                 VARCHAR,        -- canonical original tenor: '30y'
+            public_bn             DOUBLE,         -- total issue less Federal Reserve Banks, $ billions
+            banks_pct             DOUBLE,         -- depository institutions
+            individuals_pct       DOUBLE,
+            dealers_pct           DOUBLE,         -- dealers and brokers
+            pensions_insurers_pct DOUBLE,         -- pension and retirement funds and insurance companies
+            investment_funds_pct  DOUBLE,
+            foreign_pct           DOUBLE,         -- foreign and international
+            other_pct             DOUBLE,
+            source                VARCHAR NOT NULL, -- 'treasury' (official sheet) | 'compiled'
+            provenance_id         INTEGER NOT NULL,
+            PRIMARY KEY (cusip, issue_date)
+        )""",
+    # Bank of Japan Accounts snapshots, thousand yen
+    "boj_accounts": """
+        CREATE TABLE IF NOT EXISTS boj_accounts (
+            as_of          DATE NOT NULL,
+            side           VARCHAR NOT NULL,     -- 'assets' | 'liabilities_net_assets' | 'annex1_jgs_breakdown'
+            item           VARCHAR NOT NULL,
+            thousand_yen   DOUBLE NOT NULL,
+            provenance_id  INTEGER NOT NULL,
+            PRIMARY KEY (as_of, side, item)
         )""",
     # bilateral goods trade (Census), US dollars in millions, not seasonally adjusted
     "trade_goods": """

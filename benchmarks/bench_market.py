@@ -1,0 +1,78 @@
+"""Benchmark: parsing the cross-market sources, the whole mirror import, and a cold `bondwatch snapshot`.
+
+Run: python benchmarks/bench_market.py [--mirror ../shared/data] [--repeat 5]
+Wall-clock seconds on this machine with ratios against baselines measured in the same run:
+each source's parse against pandas merely reading its file (dtype=str), the whole import
+against the 2 s budget, and the cold snapshot command against a bare `python -c pass`
+(budget: 25x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKET = ["mof_japan", "fred", "tic", "allotments", "imf", "boj"]
+
+
+def median_seconds(command: list[str], repeat: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    mirror = Path(args.mirror)
+
+    import pandas as pd
+
+    from bondwatch.service.update import mirror_files, select_datasets, update
+
+    print("parse (s)                     ours   pandas read_csv   ratio")
+    for dataset, path in mirror_files(mirror, select_datasets(MARKET)):
+        data = path.read_bytes()
+        parse = dataset.parse_function()
+        start = time.perf_counter()
+        rows = len(parse(data, str(path)).frame)
+        ours = time.perf_counter() - start
+        start = time.perf_counter()
+        pd.read_csv(path, dtype=str, sep=None if path.suffix == ".txt" else ",", engine="python" if path.suffix == ".txt" else "c",
+                    on_bad_lines="skip", encoding_errors="replace")
+        base = time.perf_counter() - start
+        print(f"{path.name:28s} {ours:6.3f}   {base:15.3f}   {ours / base:5.1f}x  ({rows} rows)")
+
+    with tempfile.TemporaryDirectory() as home:
+        warehouse = Path(home) / "bondwatch.duckdb"
+        start = time.perf_counter()
+        update(from_dir=mirror, only=MARKET, warehouse=warehouse)
+        market_only = time.perf_counter() - start
+        warehouse.unlink()
+        start = time.perf_counter()
+        update(from_dir=mirror, warehouse=warehouse)
+        whole = time.perf_counter() - start
+        print(f"\nimport, market datasets only: {market_only:.2f} s")
+        print(f"import, whole mirror (all datasets, scorecards): {whole:.2f} s = {whole / 2.0:.2f} x the 2 s budget")
+
+        env = {**os.environ, "BONDWATCH_HOME": home}
+        bare = median_seconds([sys.executable, "-c", "pass"], args.repeat, env)
+        cold = median_seconds([sys.executable, "-m", "bondwatch", "snapshot"], args.repeat, env)
+        print(f"\npython -c pass: {bare * 1000:.0f} ms; cold `bondwatch snapshot`: {cold * 1000:.0f} ms "
+              f"= {cold / bare:.1f}x (budget 25x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Market commands on a warehouse built from the whole offline mirror: curve, series, fx, foreign, snapshot."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bondwatch.cli import main
+from bondwatch.service import market
+from tests.conftest import need_mirror
+
+
+@pytest.fixture(scope="module")
+def full_warehouse(tmp_path_factory) -> Path:
+    from bondwatch.service.update import update
+
+    path = tmp_path_factory.mktemp("market-wh") / "bondwatch.duckdb"
+    update(from_dir=need_mirror(), warehouse=path)
+    return path
+
+
+@pytest.fixture
+def home(full_warehouse, tmp_path, monkeypatch) -> Path:
+    shutil.copyfile(full_warehouse, tmp_path / "bondwatch.duckdb")
+    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path))
+    return tmp_path
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_series_json_t10yie(home, capsys):
+    code, out, _ = run(capsys, "series", "T10YIE", "--json")
+    payload = json.loads(out)
+    assert code == 0
+    assert {"date": "2025-05-21", "value": 2.35, "series_id": "T10YIE"} in payload["rows"]
+    assert (payload["summary"]["max"], payload["summary"]["max_date"]) == (3.02, "2022-04-21")
+    assert payload["rows"][0]["date"] == "2003-01-02"
+
+
+def test_fx_usdjpy(home, capsys):
+    code, out, _ = run(capsys, "fx", "usdjpy", "--json")
+    rates = {r["date"]: r["rate"] for r in json.loads(out)["rows"]}
+    assert (rates["2024-12-31"], rates["2025-06-30"]) == (157.37, 144.17)
+
+
+def test_jgb_curve_and_interpolation(home, capsys):
+    code, out, _ = run(capsys, "curve", "jp", "--date", "2025-05-21", "--at", "7.5y", "--json")
+    rows = {r["tenor"]: r for r in json.loads(out)["rows"]}
+    assert rows["10Y"]["yield_pct"] == 1.53 and rows["30Y"]["yield_pct"] == 2.976
+    # 7.5y halfway between 7Y 1.144 and 8Y 1.259
+    assert rows["7.5y"]["yield_pct"] == pytest.approx((1.144 + 1.259) / 2) and rows["7.5y"]["interpolated"]
+    frame = market.yield_curve("jp", "2025-05-24")  # a Saturday: the Friday curve
+    assert str(frame["date"].iloc[0]) == "2025-05-23"
+
+
+def test_foreign_912810UK2(home, capsys):
+    code, out, _ = run(capsys, "foreign", "--tenor", "30y", "--json")
+    payload = json.loads(out)
+    row = next(r for r in payload["auctions"] if r["cusip"] == "912810UK2" and r["auction_date"] == "2025-06-12")
+    assert round(row["foreign_allotment_pct"], 2) == 11.45
+    assert round(row["indirect_pct"], 2) == 65.16
+    assert any("Indirect is not foreign" in c for c in payload["caveats"])
+
+
+def test_foreign_japan_holdings_and_changes(home):
+    months = market.foreign_demand("japan", "30y", by="month").set_index("month")
+    dec = months.loc[__import__("datetime").date(2025, 12, 1)]
+    assert dec["holdings_bn"] == 1185.5
+    assert dec["chg_12m_bn"] == pytest.approx(1185.5 - 1061.5)
+    china = market.foreign_demand("china", "30y", by="month").set_index("month")
+    assert china.loc[__import__("datetime").date(2025, 12, 1), "holdings_bn"] == 683.5
+
+
+def test_snapshot(home, capsys):
+    code, out, _ = run(capsys, "snapshot", "--date", "2025-05-21", "--json")
+    payload = json.loads(out)
+    items = {i["label"]: i for i in payload["items"]}
+    assert items["JGB 10y"]["value"] == 1.53 and items["JGB 30y"]["value"] == 2.976
+    assert items["10y breakeven"]["value"] == 2.35
+    assert items["UST-JGB 10y spread"]["value"] == pytest.approx(items["UST 10y"]["value"] - 1.53)
+    jgb_week_ago = market.yield_curve("jp", "2025-05-14").set_index("tenor").loc["10Y", "yield_pct"]
+    assert items["JGB 10y"]["chg_1w"] == pytest.approx((1.53 - jgb_week_ago) * 100, abs=0.01)
+    assert {a["tenor"] for a in payload["auctions"]} >= {"10y", "30y"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("series", "NOSUCH"), "series 'NOSUCH' is not in the warehouse"),
+        (("foreign", "--holder", "narnia"), "--holder 'narnia': unknown holder"),
+        (("curve", "jp", "--at", "45y"), "outside the published maturities (1-40 years)"),
+        (("curve", "us", "--date", "1950-01-03"), "no US Treasury par curve on or shortly before 1950-01-03"),
+        (("fx", "eurusd"), "fx pair 'eurusd': expected one of usdjpy, usdcny"),
+        (("snapshot", "--date", "2025-13-01"), "--date '2025-13-01': expected a date as YYYY-MM-DD"),
+    ],
+)
+def test_bad_usage_one_line(home, capsys, args, message):
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert message in err and err.count("\n") == 1

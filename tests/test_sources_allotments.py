@@ -1,0 +1,73 @@
+"""Investor class allotments: the compiled CSV of the mirror, the official sheet layout, bad input."""
+
+from __future__ import annotations
+
+import httpx
+import pandas as pd
+import pytest
+
+from bondwatch.errors import DataFormatError
+from bondwatch.sources import allotments
+from tests.conftest import need_mirror
+
+
+@pytest.fixture(scope="module")
+def compiled() -> pd.DataFrame:
+    path = need_mirror() / "treasury/auctions/investor_class_allotments_2000_2026.csv"
+    return allotments.parse(path.read_bytes(), str(path)).frame
+
+
+def test_foreign_share_of_912810UK2_reopening(compiled):
+    row = compiled[(compiled["cusip"] == "912810UK2") & (compiled["issue_date"] == pd.Timestamp("2025-06-16"))].iloc[0]
+    assert round(row["foreign_pct"], 2) == 11.45
+    assert row["tenor"] == "30y"
+    assert round(row["public_bn"], 2) == 22.0
+    shares = row[[f"{c}_pct" for c in allotments.CLASSES]].sum()
+    assert abs(shares - 100.0) < 1e-6
+
+
+def _sheet(rows: list[list]) -> pd.DataFrame:
+    # format replay: title rows then the official IC-Coupons header, cells as read from the sheet
+    header = ["Issue Date", "Security Type", "Coupon Rate or Spread", "CUSIP", "Maturity Date", "Total Issue",
+              "Federal Reserve Banks", "Depository Institutions", "Individuals", "Dealers and Brokers",
+              "Pension and Retirement Funds and Ins. Co.", "Investment Funds", "Foreign and International", "Other"]
+    title = [["Investor Class Allotments: Coupon Auctions"] + [None] * 13, ["(In millions of dollars)"] + [None] * 13]
+    return pd.DataFrame(title + [header] + rows, dtype=object)
+
+
+def test_official_sheet_shares_of_public_allotment():
+    sheet = _sheet([[pd.Timestamp("2025-06-16"), "Bond", 4.75, "912810UK2", pd.Timestamp("2055-05-15"),
+                     1000.0, 100.0, 9.0, 0.0, 180.0, 0.0, 600.0, 90.0, 21.0]])
+    row = allotments.tidy_official(sheet, "IC-Coupons.xls").iloc[0]
+    assert row["tenor"] == "30y"  # 29 years 11 months to maturity: a 30-year reopening
+    assert row["public_bn"] == 0.9  # (1000 - 100) $ millions
+    assert row["foreign_pct"] == 10.0 and row["investment_funds_pct"] == pytest.approx(600 / 9)
+
+
+def test_bad_input():
+    with pytest.raises(DataFormatError, match="no header row with 'Issue Date' and 'CUSIP'"):
+        allotments.tidy_official(pd.DataFrame([["nothing here"]]), "IC-Coupons.xls")
+    sheet = _sheet([["not a date", "Note", 4.0, "91282CPJ4", None, 1.0, 0, 0, 0, 0, 0, 0, 0, 0]])
+    with pytest.raises(DataFormatError, match="row 4: Issue Date 'not a date'"):
+        allotments.tidy_official(sheet, "IC-Coupons.xls")
+    for data, message in [
+        (b"", "empty"),
+        (b"<html><body>Access Denied</body></html>", "HTML page"),
+        (b"issue_date,tenor,cusip,Banks,Individuals,Dealers,Pensions & insurers,Investment funds,Foreign,Other\n"
+         b"2025-06-16,30-Year,912810UK2,0,0.3,14.2,0,74.1\n", "line 2: 8 fields where the header has 10"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "spreadsheet"),
+    ]:
+        with pytest.raises(DataFormatError, match=message):
+            allotments.parse(data, "allotments")
+
+
+def test_live_fetch_follows_the_page_link():
+    def handler(request):
+        if request.url.path.endswith("investor-class-auction-allotments"):
+            return httpx.Response(200, text='<a href="/system/files/276/March-9-2026-IC-Coupons.xls">Coupons</a>')
+        assert request.url.path == "/system/files/276/March-9-2026-IC-Coupons.xls"
+        return httpx.Response(200, content=b"\xd0\xcf\x11\xe0 sheet bytes")
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        fetched = allotments.fetch(client)
+    assert fetched[0].location == "https://home.treasury.gov/system/files/276/March-9-2026-IC-Coupons.xls"
