@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bondwatch import http
+from bondwatch.cli import main
 
 MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 AUCTION_DATASETS = ["fiscaldata", "compiled", "treasury"]
@@ -18,6 +19,17 @@ def need_mirror() -> Path:
     if not (MIRROR / "treasury").is_dir():
         pytest.skip(f"offline mirror not present at {MIRROR} (../shared/data beside the checkout)")
     return MIRROR
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.fixture(autouse=True)

@@ -7,21 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-from bondwatch.cli import main
 from bondwatch.errors import NotFoundError, UsageError
 from bondwatch.service.auctions import find_cards, is_cusip, list_cards
-from tests.conftest import MIRROR
+from tests.conftest import MIRROR, run_cli
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_june_2025_reopening_matches_published_results(home_with_auctions, capsys):

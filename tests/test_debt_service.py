@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import run_cli
+
 import bondwatch as bw
-from bondwatch.cli import main
 from bondwatch.errors import UsageError
 from conftest import need_mirror
 
@@ -175,14 +176,6 @@ def test_every_shipped_preset_cites_its_sources(home):
 
 # --- CLI ----------------------------------------------------------------------------------------
 
-def run_cli(capsys, *args) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_cli_project_json_has_years_contributions_and_bands(home, capsys, tmp_path):

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bondwatch.cli import main
 from bondwatch.service import market
-from tests.conftest import need_mirror
+from tests.conftest import need_mirror, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +28,10 @@ def home(full_warehouse, tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_series_json_t10yie(home, capsys):
-    code, out, _ = run(capsys, "series", "T10YIE", "--json")
+    code, out, _ = run_cli(capsys, "series", "T10YIE", "--json")
     payload = json.loads(out)
     assert code == 0
     assert {"date": "2025-05-21", "value": 2.35, "series_id": "T10YIE"} in payload["rows"]
@@ -49,13 +40,13 @@ def test_series_json_t10yie(home, capsys):
 
 
 def test_fx_usdjpy(home, capsys):
-    code, out, _ = run(capsys, "fx", "usdjpy", "--json")
+    code, out, _ = run_cli(capsys, "fx", "usdjpy", "--json")
     rates = {r["date"]: r["rate"] for r in json.loads(out)["rows"]}
     assert (rates["2024-12-31"], rates["2025-06-30"]) == (157.37, 144.17)
 
 
 def test_jgb_curve_and_interpolation(home, capsys):
-    code, out, _ = run(capsys, "curve", "jp", "--date", "2025-05-21", "--at", "7.5y", "--json")
+    code, out, _ = run_cli(capsys, "curve", "jp", "--date", "2025-05-21", "--at", "7.5y", "--json")
     rows = {r["tenor"]: r for r in json.loads(out)["rows"]}
     assert rows["10Y"]["yield_pct"] == 1.53 and rows["30Y"]["yield_pct"] == 2.976
     # 7.5y halfway between 7Y 1.144 and 8Y 1.259
@@ -65,7 +56,7 @@ def test_jgb_curve_and_interpolation(home, capsys):
 
 
 def test_foreign_912810UK2(home, capsys):
-    code, out, _ = run(capsys, "foreign", "--tenor", "30y", "--json")
+    code, out, _ = run_cli(capsys, "foreign", "--tenor", "30y", "--json")
     payload = json.loads(out)
     row = next(r for r in payload["auctions"] if r["cusip"] == "912810UK2" and r["auction_date"] == "2025-06-12")
     assert round(row["foreign_allotment_pct"], 2) == 11.45
@@ -83,7 +74,7 @@ def test_foreign_japan_holdings_and_changes(home):
 
 
 def test_snapshot(home, capsys):
-    code, out, _ = run(capsys, "snapshot", "--date", "2025-05-21", "--json")
+    code, out, _ = run_cli(capsys, "snapshot", "--date", "2025-05-21", "--json")
     payload = json.loads(out)
     items = {i["label"]: i for i in payload["items"]}
     assert items["JGB 10y"]["value"] == 1.53 and items["JGB 30y"]["value"] == 2.976
@@ -106,6 +97,6 @@ def test_snapshot(home, capsys):
     ],
 )
 def test_bad_usage_one_line(home, capsys, args, message):
-    code, out, err = run(capsys, *args)
+    code, out, err = run_cli(capsys, *args)
     assert code == 2
     assert message in err and err.count("\n") == 1

@@ -15,20 +15,11 @@ from pathlib import Path
 import pytest
 
 from bondwatch import store
-from bondwatch.cli import main
-from tests.conftest import need_mirror
+from tests.conftest import need_mirror, run_cli
 
 FISCAL = "treasury/auctions/fiscaldata_auctions_2009_2026.csv"
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def mini_mirror(tmp_path: Path) -> Path:

@@ -25,7 +25,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import dates, decode, numbers, read_csv
+from bondwatch.sources.formats import dates, decode, load_json, numbers, read_csv
 
 SOURCE = "Bank of Japan"
 API = "https://www.stat-search.boj.or.jp/api/v1"
@@ -55,10 +55,7 @@ def _survey_dates(raw: pd.Series, frequency: str) -> pd.Series:
 
 
 def _parse_api(text: str, location: str) -> Parsed:
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(SOURCE, location, f"invalid or truncated JSON at line {exc.lineno}: {exc.msg}") from None
+    payload = load_json(text, source=SOURCE, location=location)
     if not isinstance(payload, dict) or "STATUS" not in payload:
         raise DataFormatError(SOURCE, location, "expected the BOJ API JSON envelope with STATUS and RESULTSET")
     if int(payload["STATUS"]) != 200:

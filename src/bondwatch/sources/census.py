@@ -31,7 +31,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import LINE, dates, decode, numbers, read_csv
+from bondwatch.sources.formats import LINE, dates, decode, load_json, numbers, read_csv
 
 SOURCE = "US Census Bureau, international trade"
 API_BASE = "https://api.census.gov/data/timeseries/intltrade"
@@ -119,12 +119,7 @@ def _api_table(payload: object, flow: str, location: str) -> pd.DataFrame:
 
 
 def _parse_api(text: str, location: str) -> pd.DataFrame:
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(
-            SOURCE, location, f"invalid or truncated JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+    payload = load_json(text, source=SOURCE, location=location)
     if not isinstance(payload, dict) or set(payload) != set(FLOWS):
         raise DataFormatError(
             SOURCE, location, 'expected {"exports": <API answer>, "imports": <API answer>} as written by fetch'
@@ -146,10 +141,8 @@ def fetch(client: httpx.Client, since: str = FIRST_MONTH) -> list[Fetched]:
             params = {"get": f"CTY_CODE,CTY_NAME,{value_var}", "CTY_CODE": code, "time": f"from {since}"}
             response = http.get(url, source=SOURCE, params=params, client=client)
             location = str(httpx.URL(url, params=params))
-            try:
-                answers[flow] = json.loads(decode(response.content, source=SOURCE, location=location, expected="API JSON"))
-            except json.JSONDecodeError as exc:
-                raise DataFormatError(SOURCE, location, f"invalid or truncated JSON: {exc.msg}") from None
+            text = decode(response.content, source=SOURCE, location=location, expected="API JSON")
+            answers[flow] = load_json(text, source=SOURCE, location=location)
             urls.append(location)
         fetched.append(
             Fetched(

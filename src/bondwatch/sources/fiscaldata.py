@@ -23,7 +23,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import LINE, NULL_TOKENS, booleans, dates, decode, numbers, read_csv
+from bondwatch.sources.formats import LINE, NULL_TOKENS, booleans, dates, decode, load_json, numbers, read_csv
 from bondwatch.tenors import canonical_tenor
 
 SOURCE = "fiscaldata"
@@ -143,12 +143,7 @@ def tidy(frame: pd.DataFrame, location: str) -> pd.DataFrame:
 
 
 def _from_json(text: str, location: str) -> tuple[pd.DataFrame, datetime | None]:
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(
-            SOURCE, location, f"invalid or truncated JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+    payload = load_json(text, source=SOURCE, location=location)
     if isinstance(payload, dict) and "data" not in payload and ("error" in payload or "message" in payload):
         message = payload.get("message") or payload.get("error")
         raise DataFormatError(SOURCE, location, f"the API answered with an error: {message}")

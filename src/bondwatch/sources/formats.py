@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -64,6 +65,16 @@ def decode(
         f"byte 0x{data[first_error.start]:02x} is not valid {' or '.join(encodings)} text; "
         f"expected {expected} in {encodings[0]}",
     )
+
+
+def load_json(text: str, *, source: str, location: str) -> object:
+    """Parse JSON text; invalid or truncated JSON is a DataFormatError naming line and column."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(
+            source, location, f"invalid or truncated JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
 
 
 def read_csv(

@@ -30,7 +30,7 @@ from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError, SourceUnavailableError, UsageError
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.fastcsv import read_numeric
-from bondwatch.sources.formats import LINE, decode
+from bondwatch.sources.formats import LINE, decode, load_json
 
 SOURCE = "FRED"
 CSV_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
@@ -108,12 +108,7 @@ def _parse_csv(text: str, location: str) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _parse_json(text: str, location: str) -> tuple[pd.DataFrame, list[str]]:
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(
-            SOURCE, location, f"invalid or truncated JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+    payload = load_json(text, source=SOURCE, location=location)
     if isinstance(payload, dict) and "error_message" in payload:
         message = " ".join(str(payload["error_message"]).split())
         raise DataFormatError(SOURCE, location, f"the API answered with an error: {message}")

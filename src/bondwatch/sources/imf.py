@@ -31,7 +31,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import LINE, decode, read_csv
+from bondwatch.sources.formats import LINE, decode, load_json, read_csv
 
 SOURCE = "IMF World Economic Outlook"
 DATAMAPPER = "https://www.imf.org/external/datamapper/api/v1"
@@ -128,10 +128,7 @@ def _parse_table(text: str, location: str) -> pd.DataFrame:
 
 
 def _parse_datamapper(text: str, location: str) -> pd.DataFrame:
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(SOURCE, location, f"invalid or truncated JSON at line {exc.lineno}: {exc.msg}") from None
+    payload = load_json(text, source=SOURCE, location=location)
     values = payload.get("values") if isinstance(payload, dict) else None
     if not isinstance(values, dict):
         raise DataFormatError(SOURCE, location, "expected a DataMapper answer {'values': {INDICATOR: {ISO: {year: value}}}}")
