@@ -162,3 +162,59 @@ def test_concurrent_update_is_refused(tmp_path, monkeypatch):
         with pytest.raises(WarehouseBusyError, match="another bondwatch update"):
             with store.writing():
                 pass
+
+
+PAR_ALL = "treasury/par_yield_curve/par-yield-curve-rates-1990-2023.csv"
+PAR_2021 = "treasury/par_yield_curve/2021-daily-treasury-rates.csv"
+
+
+def test_a_bad_file_late_in_the_batch_aborts_the_whole_update(tmp_path, capsys, monkeypatch):
+    """A failure in the last file must leave the warehouse as it was, re-imported first file included."""
+    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path / "home"))
+    root = mini_mirror(tmp_path)
+    assert run_cli(capsys, "update", "--from", str(root))[0] == 0
+    warehouse = tmp_path / "home/bondwatch.duckdb"
+    before = digest(warehouse)
+    (root / PAR_2021).parent.mkdir(parents=True)
+    shutil.copyfile(need_mirror() / PAR_ALL, root / PAR_ALL)
+    (root / PAR_2021).write_bytes((need_mirror() / PAR_2021).read_bytes().replace(b",1.52,", b",1.5.2,", 1))
+    (root / FISCAL).write_bytes((root / FISCAL).read_bytes() + b"\n")  # changed bytes: re-imported first
+    code, _, err = run_cli(capsys, "update", "--from", str(root))
+    assert code == 2
+    assert "line 2: field '10 Yr' = '1.5.2': expected a yield in percent" in err
+    assert digest(warehouse) == before
+    assert not list((tmp_path / "home").glob("*.updating*"))
+
+
+def test_overlapping_files_keep_one_row_per_key_and_the_later_file_wins(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path / "home"))
+    root = tmp_path / "mirror"
+    (root / PAR_ALL).parent.mkdir(parents=True)
+    for name in (PAR_ALL, PAR_2021):
+        shutil.copyfile(need_mirror() / name, root / name)
+    assert run_cli(capsys, "update", "--from", str(root))[0] == 0
+    with store.Warehouse(tmp_path / "home/bondwatch.duckdb") as wh:
+        total, distinct = wh.rows(
+            "SELECT count(*), count(DISTINCT (curve, date, tenor_years)) FROM yield_curves"
+        )[0]
+        assert total == distinct > 90000
+        (value, location), = wh.rows(
+            "SELECT y.yield_pct, p.location FROM yield_curves y JOIN provenance p ON p.id = y.provenance_id "
+            "WHERE y.date = DATE '2021-12-31' AND y.tenor = '10 Yr'"
+        )
+    assert value == 1.52  # the published 10-year par yield on 2021-12-31
+    assert location.endswith("2021-daily-treasury-rates.csv")  # the yearly download wins over the compilation
+
+
+def test_upsert_replaces_on_the_key_and_the_last_duplicate_wins(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "w.duckdb"
+    rows = pd.DataFrame({"series_id": ["X", "X", "X"], "date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-01"]),
+                         "value": [1.0, 2.0, 3.0], "provenance_id": [1, 1, 1]})
+    with store.writing(path) as writer:
+        assert writer.upsert("series", rows, ("series_id", "date")) == 2
+    with store.writing(path) as writer:
+        writer.upsert("series", rows.iloc[[1]].assign(value=5.0), ("series_id", "date"))
+    with store.Warehouse(path) as wh:
+        assert wh.rows("SELECT date::VARCHAR, value FROM series ORDER BY date") == [("2025-01-01", 3.0), ("2025-01-02", 5.0)]

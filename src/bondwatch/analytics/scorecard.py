@@ -129,13 +129,16 @@ def _history_stats(values: np.ndarray, dates: np.ndarray, usable: np.ndarray, fl
     return {"mean": mean, "sd": sd, "n": count, "pct": pct}
 
 
-def _excluded(row: dict) -> str | None:
-    offering = row.get("offering_usd")
-    if not _missing(offering) and offering <= SMALL_VALUE_TEST_MAX_USD:
-        return f"small-value test auction (${offering / 1e6:,.0f}M): left out of every statistic"
-    if _missing(row.get("bid_to_cover")):
-        return "no bid-to-cover published"
-    return None
+def _exclusions(frame: pd.DataFrame) -> list[str | None]:
+    """Why each auction is left out of every statistic (None: it is not)."""
+    offering = frame["offering_usd"].to_numpy(float)
+    no_cover = frame["bid_to_cover"].isna().to_numpy()
+    return [
+        f"small-value test auction (${amount / 1e6:,.0f}M): left out of every statistic"
+        if amount <= SMALL_VALUE_TEST_MAX_USD
+        else "no bid-to-cover published" if missing else None
+        for amount, missing in zip(offering.tolist(), no_cover.tolist())
+    ]
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -172,17 +175,101 @@ def score_auctions(auctions: pd.DataFrame, curve: pd.DataFrame) -> list[dict]:
     frame = auctions.sort_values(["tenor", "auction_date", "cusip"]).reset_index(drop=True)
     frame = frame.join(curve_tails(frame, curve))
     frame["tail_median_bp"] = (frame["high_yield"] - frame["median_yield"]) * 100.0
-    frame["excluded"] = [_excluded(row) for row in frame.to_dict("records")]
+    frame["excluded"] = _exclusions(frame)
     cards: list[dict] = []
     for tenor, group in frame.groupby("tenor", sort=False):
-        dates = pd.to_datetime(group["auction_date"]).to_numpy()
-        usable = group["excluded"].isna().to_numpy()
-        stats = {
-            m.column: _history_stats(group[m.column].to_numpy(float), dates, usable, m.sd_floor)
-            for m in METRICS
+        cards.extend(_tenor_cards(str(tenor), group))
+    return cards
+
+
+def _rounded(values: np.ndarray, digits: int | None = None) -> list[float | None]:
+    """Python floats rounded to ``digits`` (as :func:`round` does), None for NaN."""
+    if digits is None:
+        return [None if v != v else v for v in values.tolist()]
+    return [None if v != v else round(v, digits) for v in values.tolist()]
+
+
+def _column(group: pd.DataFrame, name: str, digits: int | None = None) -> list[float | None]:
+    if name not in group:
+        return [None] * len(group)
+    return _rounded(pd.to_numeric(group[name], errors="coerce").to_numpy(float), digits)
+
+
+def _dates(group: pd.DataFrame, name: str) -> list[str | None]:
+    if name not in group:
+        return [None] * len(group)
+    text = pd.to_datetime(group[name]).dt.strftime("%Y-%m-%d")
+    return [None if isinstance(t, float) else t for t in text.tolist()]
+
+
+def _values(group: pd.DataFrame, name: str) -> list:
+    if name not in group:
+        return [None] * len(group)
+    return [None if _missing(v) else v for v in group[name].tolist()]
+
+
+def _tenor_cards(tenor: str, group: pd.DataFrame) -> list[dict]:
+    """The scorecards of one tenor's auctions (``group`` sorted by auction date)."""
+    dates = pd.to_datetime(group["auction_date"]).to_numpy()
+    excluded = _values(group, "excluded")
+    usable = np.array([e is None for e in excluded], dtype=bool)
+    vs_last6: dict[str, dict[str, list]] = {}
+    percentile: dict[str, list[float | None]] = {}
+    for m in METRICS:
+        values = group[m.column].to_numpy(float)
+        s = _history_stats(values, dates, usable, m.sd_floor)
+        diff = values - s["mean"]
+        vs_last6[m.column] = {
+            "mean": _rounded(s["mean"], 4),
+            "diff": _rounded(diff, 4),
+            "sd": _rounded(s["sd"], 4),
+            "z": _rounded(diff / s["sd"], 2),
+            "n": s["n"].astype(int).tolist(),
         }
-        for position, row in enumerate(group.to_dict("records")):
-            cards.append(_card(row, tenor, stats, position))
+        percentile[m.column] = _rounded(s["pct"], 1)
+    shown = {
+        "high_yield": _column(group, "high_yield", 4),
+        "median_yield": _column(group, "median_yield", 4),
+        "bid_to_cover": _column(group, "bid_to_cover", 2),
+        "indirect_pct": _column(group, "indirect_pct", 2),
+        "direct_pct": _column(group, "direct_pct", 2),
+        "dealer_pct": _column(group, "dealer_pct", 2),
+        "tail_curve_bp": _column(group, "tail_curve_bp", 1),
+        "tail_median_bp": _column(group, "tail_median_bp", 1),
+        "curve_yield": _column(group, "curve_yield", 4),
+        "remaining_years": _column(group, "remaining_years", 3),
+    }
+    raw = {m.column: _column(group, m.column) for m in METRICS if m.sign}
+    auction_dates, issue_dates, maturity_dates = (_dates(group, c) for c in ("auction_date", "issue_date", "maturity_date"))
+    offering = _column(group, "offering_usd")
+    cusips, kinds = group["cusip"].tolist(), group["kind"].tolist()
+    texts = {c: _values(group, c) for c in ("security_type", "security_term", "original_term", "reopening")}
+
+    cards = []
+    for i in range(len(group)):
+        metrics = {column: {k: v[i] for k, v in fields.items()} for column, fields in vs_last6.items()}
+        score, verdict, reasons = _verdict(metrics, {c: v[i] for c, v in raw.items()}, excluded[i], tenor)
+        reopening = texts["reopening"][i]
+        cards.append({
+            "auction_date": auction_dates[i],
+            "cusip": cusips[i],
+            "tenor": tenor,
+            "kind": kinds[i],
+            "security_type": texts["security_type"][i],
+            "security_term": texts["security_term"][i],
+            "original_term": texts["original_term"][i],
+            "reopening": None if reopening is None else bool(reopening),
+            "issue_date": issue_dates[i],
+            "maturity_date": maturity_dates[i],
+            "offering_amount": offering[i],
+            **{name: values[i] for name, values in shown.items()},
+            "vs_last6": metrics,
+            "percentile_10y": {c: v[i] for c, v in percentile.items()},
+            "score": score,
+            "verdict": verdict,
+            "reasons": reasons,
+            "excluded": excluded[i],
+        })
     return cards
 
 
@@ -190,83 +277,28 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def _number(value: object, digits: int | None = None) -> float | None:
-    if _missing(value):
-        return None
-    return round(float(value), digits) if digits is not None else float(value)
-
-
-def _card(row: dict, tenor: str, stats: dict[str, dict[str, np.ndarray]], i: int) -> dict:
-    vs_last6: dict[str, dict] = {}
-    percentile: dict[str, float | None] = {}
-    for m in METRICS:
-        s = stats[m.column]
-        value, mean, sd = row[m.column], s["mean"][i], s["sd"][i]
-        diff = value - mean if not (_missing(value) or np.isnan(mean)) else np.nan
-        z = diff / sd if not (np.isnan(diff) or np.isnan(sd)) else np.nan
-        vs_last6[m.column] = {
-            "mean": _number(mean, 4),
-            "diff": _number(diff, 4),
-            "sd": _number(sd, 4),
-            "z": _number(z, 2),
-            "n": int(s["n"][i]),
-        }
-        percentile[m.column] = _number(s["pct"][i], 1)
-
-    score, reasons, contributions = 0.0, [], []
-    excluded = None if _missing(row["excluded"]) else row["excluded"]
+def _verdict(
+    metrics: dict[str, dict], values: dict[str, float | None], excluded: str | None, tenor: str
+) -> tuple[float | None, str | None, list[str]]:
+    """Score (rounded to 2 dp), verdict and reasons of one auction from its ``vs_last6`` entries."""
+    score, contributions, reasons = 0.0, [], []
     for m in (m for m in METRICS if m.sign):
-        z = vs_last6[m.column]["z"]
+        z = metrics[m.column]["z"]
         if z is None:
             continue
         contribution = m.sign * m.weight * max(-Z_CLIP, min(Z_CLIP, z))
         score += contribution
         contributions.append((abs(contribution), contribution, m, z))
-    verdict = None
-    if excluded is None and contributions:
-        verdict = verdict_for(score)
-        for size, contribution, m, z in sorted(contributions, key=lambda c: -c[0]):
-            if size >= 0.5:
-                reasons.append(
-                    _reason(m, row[m.column], vs_last6[m.column]["mean"], z, tenor, contribution)
-                )
-        if not reasons:
-            reasons.append(f"every metric within half a standard deviation of the previous {LOOKBACK} auctions")
-        unscored = [m.label for m in METRICS if m.sign and vs_last6[m.column]["z"] is None]
-        if unscored:
-            reasons.append(f"not scored for want of data: {', '.join(unscored)}")
-    elif excluded is None:
-        reasons.append(f"fewer than {MIN_FOR_Z} previous {describe(tenor)} auctions: no verdict")
-
-    def date(value: object) -> str | None:
-        return None if _missing(value) else pd.Timestamp(value).date().isoformat()
-
-    return {
-        "auction_date": date(row["auction_date"]),
-        "cusip": row["cusip"],
-        "tenor": tenor,
-        "kind": row["kind"],
-        "security_type": row.get("security_type"),
-        "security_term": row.get("security_term"),
-        "original_term": row.get("original_term"),
-        "reopening": None if _missing(row.get("reopening")) else bool(row.get("reopening")),
-        "issue_date": date(row.get("issue_date")),
-        "maturity_date": date(row.get("maturity_date")),
-        "offering_amount": _number(row.get("offering_usd")),
-        "high_yield": _number(row["high_yield"], 4),
-        "median_yield": _number(row["median_yield"], 4),
-        "bid_to_cover": _number(row["bid_to_cover"], 2),
-        "indirect_pct": _number(row["indirect_pct"], 2),
-        "direct_pct": _number(row["direct_pct"], 2),
-        "dealer_pct": _number(row["dealer_pct"], 2),
-        "tail_curve_bp": _number(row["tail_curve_bp"], 1),
-        "tail_median_bp": _number(row["tail_median_bp"], 1),
-        "curve_yield": _number(row["curve_yield"], 4),
-        "remaining_years": _number(row["remaining_years"], 3),
-        "vs_last6": vs_last6,
-        "percentile_10y": percentile,
-        "score": _number(score, 2) if verdict else None,
-        "verdict": verdict,
-        "reasons": reasons,
-        "excluded": excluded,
-    }
+    if excluded is not None:
+        return None, None, reasons
+    if not contributions:
+        return None, None, [f"fewer than {MIN_FOR_Z} previous {describe(tenor)} auctions: no verdict"]
+    for size, contribution, m, z in sorted(contributions, key=lambda c: -c[0]):
+        if size >= 0.5:
+            reasons.append(_reason(m, values[m.column], metrics[m.column]["mean"], z, tenor, contribution))
+    if not reasons:
+        reasons.append(f"every metric within half a standard deviation of the previous {LOOKBACK} auctions")
+    unscored = [m.label for m in METRICS if m.sign and metrics[m.column]["z"] is None]
+    if unscored:
+        reasons.append(f"not scored for want of data: {', '.join(unscored)}")
+    return round(score, 2), verdict_for(score), reasons

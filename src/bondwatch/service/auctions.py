@@ -60,35 +60,38 @@ def rebuild_scorecards(writer: store.Writer) -> int:
         int(record["id"]): record for record in writer.frame("SELECT * FROM provenance").to_dict("records")
     }
     curve_provenance = {
-        pd.Timestamp(d).date(): pid for d, pid in curve.groupby("date")["provenance_id"].max().items()
+        pd.Timestamp(d).strftime("%Y-%m-%d"): pid for d, pid in curve.groupby("date")["provenance_id"].max().items()
     }
     cards = score_auctions(merged, curve)
-    origins: dict[tuple[str, Date], list[tuple[str, int]]] = {}
-    ordered = results.sort_values("source", key=lambda s: s.map(SOURCE_PRIORITY))
-    for cusip, day, name, pid in ordered[["cusip", "auction_date", "source", "provenance_id"]].itertuples(index=False):
-        origins.setdefault((cusip, pd.Timestamp(day).date()), []).append((name, pid))
-    rows = []
+    origins: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    ordered = results.sort_values("source", key=lambda s: s.map(SOURCE_PRIORITY), kind="stable")
+    days = pd.to_datetime(ordered["auction_date"]).dt.strftime("%Y-%m-%d")
+    for cusip, day, name, pid in zip(ordered["cusip"], days, ordered["source"], ordered["provenance_id"]):
+        origins.setdefault((cusip, day), []).append((name, pid))
+    encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+    texts = []
     for card in cards:
-        key = (card["cusip"], Date.fromisoformat(card["auction_date"]))
         card["sources"] = [
-            _source_entry(provenance, pid, name, "auction results") for name, pid in origins[key]
+            _source_entry(provenance, pid, name, "auction results")
+            for name, pid in origins[(card["cusip"], card["auction_date"])]
         ]
-        curve_pid = curve_provenance.get(key[1])
+        curve_pid = curve_provenance.get(card["auction_date"])
         if curve_pid is not None and card["curve_yield"] is not None:
             card["sources"].append(_source_entry(provenance, curve_pid, "us_par", "par curve for tail_curve_bp"))
         card["units"] = UNITS
-        rows.append(
-            {
-                "cusip": card["cusip"],
-                "auction_date": key[1],
-                "tenor": card["tenor"],
-                "excluded": card["excluded"],
-                "verdict": card["verdict"],
-                "card": json.dumps(card, separators=(",", ":")),
-            }
-        )
-    writer.replace_table("auction_scorecards", pd.DataFrame(rows))
-    return len(rows)
+        texts.append(encode(card))
+    table = pd.DataFrame(
+        {
+            "cusip": [c["cusip"] for c in cards],
+            "auction_date": pd.to_datetime([c["auction_date"] for c in cards]),
+            "tenor": [c["tenor"] for c in cards],
+            "excluded": [c["excluded"] for c in cards],
+            "verdict": [c["verdict"] for c in cards],
+            "card": texts,
+        }
+    )
+    writer.replace_table("auction_scorecards", table)
+    return len(cards)
 
 
 def _source_entry(provenance: dict[int, dict], pid: int, name: str, used_for: str) -> dict[str, Any]:

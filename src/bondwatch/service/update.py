@@ -7,7 +7,10 @@ so importing the same folder twice changes nothing.
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,45 +111,85 @@ def import_batches(
 ) -> pd.DataFrame:
     """Parse every batch, then write them all in one atomic update and rebuild derived tables.
 
-    Returns one row per batch: dataset, location, rows, status ('imported' | 'unchanged').
+    Nothing is written unless every file parsed. Rows of one dataset's files are merged per
+    table and written with one upsert (a later file wins on a shared key). Returns one row per
+    batch: dataset, location, rows, status ('imported' | 'unchanged').
     """
     import pandas as pd
 
-    parsed: list[tuple[Dataset, Fetched, Parsed]] = []
-    for dataset, fetched in batches:
-        result = dataset.parse_function()(fetched.data, fetched.location)
-        parsed.append((dataset, fetched, result))
-
     records: list[store.ImportRecord] = []
     changed: set[str] = set()
-    with store.writing(warehouse) as writer:
-        for dataset, fetched, result in parsed:
-            digest = checksum(fetched.data)
-            parts = [result, *result.extra]
-            rows = sum(len(p.frame) for p in parts)
-            if writer.already_imported(dataset.name, digest) is not None:
-                records.append(store.ImportRecord(dataset.name, fetched.location, rows, "unchanged"))
-                continue
-            provenance_id = writer.record_provenance(
-                dataset=dataset.name,
-                source=dataset.source,
-                location=fetched.location,
-                checksum=digest,
-                rows=rows,
-                vintage=result.vintage,
-                retrieved_at=result.retrieved_at or fetched.retrieved_at,
-            )
-            for part in parts:
-                frame = part.frame.assign(provenance_id=provenance_id)
-                writer.upsert(part.table, frame, part.key)
-                changed.add(part.table)
-            records.append(
-                store.ImportRecord(dataset.name, fetched.location, rows, "imported", provenance_id)
-            )
-        for table, target, reads in DERIVED:
-            if changed & reads:
-                rebuild_function(target)(writer)
+    with _cyclic_gc_paused():
+        parsed = [(d, f, d.parse_function()(f.data, f.location)) for d, f in batches]
+        with store.writing(warehouse) as writer:
+            pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
+            for position, (dataset, fetched, result) in enumerate(parsed):
+                records.append(_record_import(writer, dataset, fetched, result, pending))
+                if position + 1 == len(parsed) or parsed[position + 1][0] is not dataset:
+                    changed |= _write_pending(writer, pending)
+            for table, target, reads in DERIVED:
+                if changed & reads:
+                    rebuild_function(target)(writer)
     return pd.DataFrame([r.__dict__ for r in records])
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector: an import allocates millions of short-lived,
+    acyclic objects (cells, rows, scorecard dicts) and the collector's passes over them cost
+    about a tenth of the import. Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _record_import(
+    writer: store.Writer,
+    dataset: Dataset,
+    fetched: Fetched,
+    result: Parsed,
+    pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]],
+) -> store.ImportRecord:
+    """Record provenance for one parsed file and queue its rows in ``pending`` (unless these
+    exact bytes were imported before)."""
+    digest = checksum(fetched.data)
+    parts = [result, *result.extra]
+    rows = sum(len(p.frame) for p in parts)
+    if writer.already_imported(dataset.name, digest) is not None:
+        return store.ImportRecord(dataset.name, fetched.location, rows, "unchanged")
+    provenance_id = writer.record_provenance(
+        dataset=dataset.name,
+        source=dataset.source,
+        location=fetched.location,
+        checksum=digest,
+        rows=rows,
+        vintage=result.vintage,
+        retrieved_at=result.retrieved_at or fetched.retrieved_at,
+    )
+    for part in parts:
+        if not part.frame.empty:
+            pending.setdefault((part.table, part.key), []).append(part.frame.assign(provenance_id=provenance_id))
+    return store.ImportRecord(dataset.name, fetched.location, rows, "imported", provenance_id)
+
+
+def _write_pending(writer: store.Writer, pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]]) -> set[str]:
+    """Upsert the queued frames, one statement per table and column set; returns the tables written."""
+    import pandas as pd
+
+    written: set[str] = set()
+    for (table, key), frames in pending.items():
+        by_columns: dict[tuple[str, ...], list[pd.DataFrame]] = {}
+        for frame in frames:
+            by_columns.setdefault(tuple(frame.columns), []).append(frame)
+        for same in by_columns.values():
+            writer.upsert(table, same[0] if len(same) == 1 else pd.concat(same, ignore_index=True), key)
+        written.add(table)
+    pending.clear()
+    return written
 
 
 def status(warehouse: str | Path | None = None) -> pd.DataFrame:

@@ -19,11 +19,12 @@ from bondwatch.sources.formats import LINE, numbers, read_csv
 
 def _data_lines(text: str, width: int) -> np.ndarray | None:
     """1-based numbers of the non-blank lines after the header, or None unless every one of them
-    has exactly ``width`` fields and nothing is quoted."""
+    has exactly ``width`` fields and nothing after the header is quoted."""
     raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    if (raw == ord('"')).any():
-        return None
     newlines = np.flatnonzero(raw == ord("\n"))
+    body = raw[newlines[0]:] if len(newlines) else raw[:0]
+    if (body == ord('"')).any() or (raw[: len(raw) - len(body)] == ord(",")).sum() != width - 1:
+        return None
     commas = np.flatnonzero(raw == ord(","))
     per_line = np.bincount(np.searchsorted(newlines, commas), minlength=len(newlines) + 1)
     starts = np.concatenate(([0], newlines + 1))
@@ -41,11 +42,13 @@ def read_numeric(
     location: str,
     numeric: list[str],
     null_tokens: tuple[str, ...] = ("", "-", "."),
+    expected: str = "a number",
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Read CSV ``text`` (header on its first line): the frame (non-numeric columns as strings,
     plus ``_line``, 1-based within ``text``) and the ``numeric`` columns as a float matrix (NaN for
-    ``null_tokens``). Malformed rows and cells raise DataFormatError naming the line."""
-    header = [h.strip() for h in text.split("\n", 1)[0].split(",")]
+    ``null_tokens``). Malformed rows and cells raise DataFormatError naming the line, the field
+    and what was ``expected`` there."""
+    header = [h.strip().strip('"') for h in text.split("\n", 1)[0].split(",")]
     lines = _data_lines(text, len(header))
     if lines is not None:
         try:
@@ -61,5 +64,23 @@ def read_numeric(
             frame[LINE] = lines
             return frame, frame[numeric].to_numpy(dtype=float)
     frame = read_csv(text, source=source, location=location, required=numeric)
-    values = np.column_stack([numbers(frame, c, source=source, location=location).to_numpy() for c in numeric])
+    values = np.column_stack([
+        numbers(frame, c, source=source, location=location, nulls=null_tokens, expected=expected).to_numpy()
+        for c in numeric
+    ])
     return frame, values
+
+
+def curve_rows(curve: str, dates: np.ndarray, labels: list[str], years: list[float], values: np.ndarray) -> pd.DataFrame:
+    """Wide yields (one row per date, one column per tenor) -> long ``yield_curves`` rows
+    (curve, date, tenor label as published, tenor_years, yield_pct), empty cells dropped."""
+    rows, cols = np.nonzero(~np.isnan(values))
+    return pd.DataFrame(
+        {
+            "curve": curve,
+            "date": np.asarray(dates)[rows],
+            "tenor": np.array(labels, dtype=object)[cols],
+            "tenor_years": np.asarray(years, dtype=float)[cols],
+            "yield_pct": values[rows, cols],
+        }
+    )

@@ -136,14 +136,27 @@ def _first_bad(frame: pd.DataFrame, column: str, parsed: pd.Series) -> tuple[int
     return int(frame[LINE].iloc[position]), raw.iloc[position]
 
 
-def numbers(frame: pd.DataFrame, column: str, *, source: str, location: str) -> pd.Series:
-    """A column as floats; null tokens (empty, 'null', '.', '-') become NaN, anything else errors."""
+def numbers(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    source: str,
+    location: str,
+    nulls: Iterable[str] = NULL_TOKENS,
+    expected: str = "a number",
+) -> pd.Series:
+    """A column as floats; ``nulls`` (default: empty, 'null', '.', '-', 'N/A' ...) become NaN,
+    anything else that is not a number errors, saying what was ``expected``."""
     raw = frame[column].astype(str).str.strip().str.replace(",", "", regex=False)
-    parsed = pd.to_numeric(raw.where(~raw.isin(NULL_TOKENS)), errors="coerce")
-    bad = _first_bad(frame, column, parsed)
-    if bad:
+    empty = raw.isin(frozenset(nulls))
+    parsed = pd.to_numeric(raw.where(~empty), errors="coerce")
+    bad = parsed.isna() & ~empty
+    if bad.any():
+        position = bad.to_numpy().nonzero()[0][0]
         raise DataFormatError(
-            source, f"{location} line {bad[0]}", f"field '{column}' = {bad[1]!r}: expected a number"
+            source,
+            f"{location} line {int(frame[LINE].iloc[position])}",
+            f"field '{column}' = {raw.iloc[position]!r}: expected {expected}",
         )
     return parsed.astype(float)
 

@@ -25,7 +25,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.fastcsv import read_numeric
+from bondwatch.sources.fastcsv import curve_rows, read_numeric
 from bondwatch.sources.formats import LINE, decode
 
 SOURCE = "MOF Japan JGB yields"
@@ -168,17 +168,7 @@ def parse(data: bytes, location: str) -> Parsed:
         stamps = _era_dates(raw_dates, frame[LINE], location)
     else:
         stamps = _gregorian_dates(raw_dates, frame[LINE], location)
-    rows, cols = np.nonzero(~np.isnan(values))
-    years = np.array(list(tenors.values()), dtype=float)
-    out = pd.DataFrame(
-        {
-            "curve": CURVE,
-            "date": stamps.to_numpy()[rows],
-            "tenor": np.array([f"{y}Y" for y in tenors.values()], dtype=object)[cols],
-            "tenor_years": years[cols],
-            "yield_pct": values[rows, cols],
-        }
-    )
+    out = curve_rows(CURVE, stamps.to_numpy(), [f"{y}Y" for y in tenors.values()], list(tenors.values()), values)
     if out.empty:
         raise DataFormatError(SOURCE, location, "no quoted yields in the file")
     vintage = f"JGB yields through {out['date'].max():%Y-%m-%d}"

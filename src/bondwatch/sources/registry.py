@@ -57,9 +57,9 @@ DATASETS: list[Dataset] = [
         source="US Treasury, Daily Treasury Par Yield Curve Rates",
         parser="bondwatch.sources.treasury_yields:parse",
         fetcher="bondwatch.sources.treasury_yields:fetch",
-        mirror_globs=(
-            "treasury/par_yield_curve/*-daily-treasury-rates.csv",
+        mirror_globs=(  # multi-year compilations first: the yearly official downloads win on overlap
             "treasury/par_yield_curve/par-yield-curve-rates-*.csv",
+            "treasury/par_yield_curve/*-daily-treasury-rates.csv",
         ),
     ),
     Dataset(

@@ -18,7 +18,8 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import LINE, decode, read_csv
+from bondwatch.sources.fastcsv import curve_rows, read_numeric
+from bondwatch.sources.formats import LINE, decode, numbers
 
 SOURCE = "treasury par yield curve"
 CURVE = "us_par"
@@ -28,6 +29,8 @@ CSV_URL = (
 )
 XML_URL = "https://home.treasury.gov/resource-center/data-chart-center/interest-rates/pages/xml"
 FIRST_YEAR = 1990
+_NULLS = ("", "N/A", "nan", "None")  # cells with no yield (tenors not yet issued, or suspended)
+_EXPECTED = "a yield in percent"
 _LABEL = re.compile(r"^(\d+(?:\.\d+)?)\s*(mo|yr)$", re.I)
 _XML_FIELD = re.compile(r"^BC_(\d+)(?:_(\d+))?(MONTH|YEAR)$")
 _NS = {
@@ -46,41 +49,18 @@ def _tenor(label: str) -> tuple[str, float] | None:
     return (f"{number} Mo", float(number) / 12) if unit == "mo" else (f"{number} Yr", float(number))
 
 
-def _long(frame: pd.DataFrame, date_col: str, tenors: dict[str, tuple[str, float]], location: str) -> pd.DataFrame:
-    """Wide (one column per tenor) -> long ``yield_curves`` rows, dropping empty cells."""
-    columns = list(tenors)
-    values = np.empty((len(frame), len(columns)))
-    for j, column in enumerate(columns):
-        raw = frame[column].astype(str).str.strip()
-        empty = raw.isin(["", "N/A", "nan", "None"])
-        parsed = pd.to_numeric(raw.where(~empty), errors="coerce")
-        bad = parsed.isna() & ~empty
-        if bad.any():
-            i = bad.to_numpy().nonzero()[0][0]
-            raise DataFormatError(
-                SOURCE, f"{location} line {frame[LINE].iloc[i]}",
-                f"field '{column}' = {raw.iloc[i]!r}: expected a yield in percent",
-            )
-        values[:, j] = parsed.to_numpy(dtype=float)
-    rows, cols = np.nonzero(~np.isnan(values))
-    out = pd.DataFrame(
-        {
-            "curve": CURVE,
-            "date": frame[date_col].to_numpy()[rows],
-            "tenor": np.array([tenors[c][0] for c in columns], dtype=object)[cols],
-            "tenor_years": np.array([tenors[c][1] for c in columns])[cols],
-            "yield_pct": values[rows, cols],
-        }
-    )
+def _long(dates: pd.Series, tenors: dict[str, tuple[str, float]], values: np.ndarray) -> pd.DataFrame:
+    """Wide yields (``values``: one column per tenor of ``tenors``) -> long ``yield_curves`` rows."""
+    out = curve_rows(CURVE, dates.to_numpy(), [t[0] for t in tenors.values()], [t[1] for t in tenors.values()], values)
     return out.sort_values(["date", "tenor_years"]).reset_index(drop=True)
 
 
 def _parse_dates(raw: pd.Series, lines: pd.Series, location: str) -> pd.Series:
     text = raw.astype(str).str.strip()
-    iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    us = pd.to_datetime(text, format="%m/%d/%Y", errors="coerce")
-    us_short = pd.to_datetime(text, format="%m/%d/%y", errors="coerce")
-    parsed = iso.fillna(us).fillna(us_short)
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    for fmt in ("%m/%d/%Y", "%m/%d/%y"):  # the download's own formats, tried only where needed
+        if parsed.isna().any():
+            parsed = parsed.fillna(pd.to_datetime(text.where(parsed.isna()), format=fmt, errors="coerce"))
     if parsed.isna().any():
         position = parsed.isna().to_numpy().nonzero()[0][0]
         raise DataFormatError(
@@ -91,15 +71,17 @@ def _parse_dates(raw: pd.Series, lines: pd.Series, location: str) -> pd.Series:
 
 
 def _parse_csv(text: str, location: str) -> pd.DataFrame:
-    frame = read_csv(text, source=SOURCE, location=location, required=())
-    date_col = next((c for c in frame.columns if c.lower() == "date"), None)
+    header = [h.strip().strip('"') for h in text.split("\n", 1)[0].split(",")]
+    date_col = next((c for c in header if c.lower() == "date"), None)
     if date_col is None:
         raise DataFormatError(SOURCE, f"{location} line 1", "no 'Date' column; expected Date,1 Mo,...,30 Yr")
-    tenors = {c: t for c in frame.columns if (t := _tenor(c))}
+    tenors = {c: t for c in header if (t := _tenor(c))}
     if not tenors:
         raise DataFormatError(SOURCE, f"{location} line 1", "no tenor columns such as '1 Mo' or '10 Yr'")
-    frame[date_col] = _parse_dates(frame[date_col], frame[LINE], location)
-    return _long(frame, date_col, tenors, location)
+    frame, values = read_numeric(
+        text, source=SOURCE, location=location, numeric=list(tenors), null_tokens=_NULLS, expected=_EXPECTED
+    )
+    return _long(_parse_dates(frame[date_col], frame[LINE], location), tenors, values)
 
 
 def _parse_xml(text: str, location: str) -> pd.DataFrame:
@@ -131,7 +113,11 @@ def _parse_xml(text: str, location: str) -> pd.DataFrame:
             number = float(f"{m.group(1)}.{m.group(2)}") if m.group(2) else float(m.group(1))
             label = f"{m.group(1)}.{m.group(2)}" if m.group(2) else m.group(1)
             tenors[column] = (f"{label} Mo", number / 12) if m.group(3) == "MONTH" else (f"{label} Yr", number)
-    return _long(frame, "NEW_DATE", tenors, location)
+    values = np.column_stack([
+        numbers(frame, c, source=SOURCE, location=location, nulls=_NULLS, expected=_EXPECTED).to_numpy()
+        for c in tenors
+    ])
+    return _long(frame["NEW_DATE"], tenors, values)
 
 
 def parse(data: bytes, location: str) -> Parsed:

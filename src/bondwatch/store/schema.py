@@ -2,6 +2,10 @@
 
 Units are in the column names or comments: ``*_pct`` percent (0-100), ``*_usd`` US dollars,
 ``*_bn`` billions, yields in percent.
+
+Data tables declare their unique key in a comment and :meth:`bondwatch.store.Writer.upsert`
+keeps it unique (delete on the key, then insert deduplicated rows) instead of a PRIMARY KEY
+index: on the 250,000-row curve tables the index cost more than the rest of an import.
 """
 
 from __future__ import annotations
@@ -49,8 +53,8 @@ TABLES: dict[str, str] = {
             dealer_pct        DOUBLE,            -- percent of competitive accepted
             direct_pct        DOUBLE,
             indirect_pct      DOUBLE,
-            provenance_id     INTEGER NOT NULL,
-            PRIMARY KEY (source, cusip, auction_date)
+            provenance_id     INTEGER NOT NULL
+            -- unique key (source, cusip, auction_date): kept by Writer.upsert, not by an index
         )""",
     # scorecards derived from auction_results and yield_curves; rebuilt after every import
     "auction_scorecards": """
@@ -60,8 +64,8 @@ TABLES: dict[str, str] = {
             tenor         VARCHAR NOT NULL,
             excluded      VARCHAR,               -- reason the auction is left out of statistics
             verdict       VARCHAR,
-            card          VARCHAR NOT NULL,      -- the full scorecard as JSON
-            PRIMARY KEY (cusip, auction_date)
+            card          VARCHAR NOT NULL      -- the full scorecard as JSON
+            -- one row per (cusip, auction_date): rebuilt whole after every import
         )""",
     # yield curves in long form: US par curve ('us_par'), JGB ('jp_mof'), ...
     "yield_curves": """
@@ -71,8 +75,8 @@ TABLES: dict[str, str] = {
             tenor         VARCHAR NOT NULL,      -- label as published: '1 Mo', '30 Yr', '10Y'
             tenor_years   DOUBLE NOT NULL,
             yield_pct     DOUBLE NOT NULL,
-            provenance_id INTEGER NOT NULL,
-            PRIMARY KEY (curve, date, tenor_years)
+            provenance_id INTEGER NOT NULL
+            -- unique key (curve, date, tenor_years): kept by Writer.upsert, not by an index
         )""",
     # generic time series (FRED, BOJ, ...): one value per series and date
     "series": """
@@ -80,12 +84,12 @@ TABLES: dict[str, str] = {
             series_id     VARCHAR NOT NULL,
             date          DATE NOT NULL,
             value         DOUBLE NOT NULL,
-            provenance_id INTEGER NOT NULL,
-            PRIMARY KEY (series_id, date)
+            provenance_id INTEGER NOT NULL
+            -- unique key (series_id, date): kept by Writer.upsert, not by an index
         )""",
     "series_meta": """
         CREATE TABLE IF NOT EXISTS series_meta (
-            series_id     VARCHAR PRIMARY KEY,
+            series_id     VARCHAR NOT NULL,  -- unique key: kept by Writer.upsert, not by an index
             title         VARCHAR,
             units         VARCHAR,
             frequency     VARCHAR,
@@ -104,8 +108,8 @@ TABLES: dict[str, str] = {
             units         VARCHAR,
             scale         VARCHAR,
             estimate      BOOLEAN,               -- true for IMF estimates/projections
-            provenance_id INTEGER NOT NULL,
-            PRIMARY KEY (vintage, iso, subject_code, year)
+            provenance_id INTEGER NOT NULL
+            -- unique key (vintage, iso, subject_code, year): kept by Writer.upsert, not by an index
         )""",
     # TIC Major Foreign Holders of Treasury Securities, $ billions at end of month
     "tic_holdings": """
@@ -115,8 +119,8 @@ TABLES: dict[str, str] = {
             holdings_bn    DOUBLE NOT NULL,      -- $ billions, newer basis at a series break
             series_break   BOOLEAN NOT NULL,     -- a new benchmark/reporting basis starts this month
             prior_basis_bn DOUBLE,               -- the same month on the older basis, if published
-            provenance_id  INTEGER NOT NULL,
-            PRIMARY KEY (country, month)
+            provenance_id  INTEGER NOT NULL
+            -- unique key (country, month): kept by Writer.upsert, not by an index
         )""",
     # Treasury investor class allotments (nominal coupons), percent of the public allotment
     "allotments": """
@@ -133,8 +137,8 @@ TABLES: dict[str, str] = {
             foreign_pct           DOUBLE,         -- foreign and international
             other_pct             DOUBLE,
             source                VARCHAR NOT NULL, -- 'treasury' (official sheet) | 'compiled'
-            provenance_id         INTEGER NOT NULL,
-            PRIMARY KEY (cusip, issue_date)
+            provenance_id         INTEGER NOT NULL
+            -- unique key (cusip, issue_date): kept by Writer.upsert, not by an index
         )""",
     # Bank of Japan Accounts snapshots, thousand yen
     "boj_accounts": """
@@ -143,8 +147,8 @@ TABLES: dict[str, str] = {
             side           VARCHAR NOT NULL,     -- 'assets' | 'liabilities_net_assets' | 'annex1_jgs_breakdown'
             item           VARCHAR NOT NULL,
             thousand_yen   DOUBLE NOT NULL,
-            provenance_id  INTEGER NOT NULL,
-            PRIMARY KEY (as_of, side, item)
+            provenance_id  INTEGER NOT NULL
+            -- unique key (as_of, side, item): kept by Writer.upsert, not by an index
         )""",
     # bilateral goods trade (Census), US dollars in millions, not seasonally adjusted
     "trade_goods": """
@@ -154,7 +158,7 @@ TABLES: dict[str, str] = {
             month         DATE NOT NULL,         -- first day of the month
             exports_musd  DOUBLE,
             imports_musd  DOUBLE,
-            provenance_id INTEGER NOT NULL,
-            PRIMARY KEY (partner_code, month)
+            provenance_id INTEGER NOT NULL
+            -- unique key (partner_code, month): kept by Writer.upsert, not by an index
         )""",
 }
