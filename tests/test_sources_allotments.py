@@ -71,3 +71,64 @@ def test_live_fetch_follows_the_page_link():
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         fetched = allotments.fetch(client)
     assert fetched[0].location == "https://home.treasury.gov/system/files/276/March-9-2026-IC-Coupons.xls"
+
+
+def _official_xls(rows: list[list]) -> bytes:
+    """A BIFF .xls in the official IC-Coupons layout (title rows, header, dates as Excel dates)."""
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Coupons")
+    day = xlwt.easyxf(num_format_str="M/D/YYYY")
+    frame = _sheet(rows)
+    for r, values in enumerate(frame.itertuples(index=False)):
+        for c, value in enumerate(values):
+            if isinstance(value, pd.Timestamp):
+                sheet.write(r, c, value.to_pydatetime(), day)
+            elif value is not None:
+                sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_official_xls_file_replays_the_published_912810UK2_allotment(compiled):
+    """Amounts in the sheet are the compiled shares of 912810UK2 (2025-06-16) times its public
+    allotment, in $ millions; the xls path must give the same shares back (foreign 11.45%)."""
+    row = compiled[(compiled["cusip"] == "912810UK2") & (compiled["issue_date"] == pd.Timestamp("2025-06-16"))].iloc[0]
+    public_mn = row["public_bn"] * 1000
+    soma_mn = 395.645  # Federal Reserve add-on at the 2025-06-12 auction (TreasuryDirect results)
+    classes = [round(row[f"{c}_pct"] / 100 * public_mn, 3) for c in allotments.CLASSES]
+    data = _official_xls([[pd.Timestamp("2025-06-16"), "Bond", 4.75, "912810UK2", pd.Timestamp("2055-05-15"),
+                           round(public_mn + soma_mn, 3), soma_mn, *classes]])
+    assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    parsed = allotments.parse(data, "June-2025-IC-Coupons.xls")
+    got = parsed.frame.iloc[0]
+    assert got["cusip"] == "912810UK2" and got["tenor"] == "30y"
+    assert got["issue_date"] == pd.Timestamp("2025-06-16")
+    assert round(got["foreign_pct"], 2) == 11.45
+    assert got["public_bn"] == pytest.approx(row["public_bn"], abs=1e-5)
+    for c in allotments.CLASSES:
+        assert got[f"{c}_pct"] == pytest.approx(row[f"{c}_pct"], abs=1e-4)
+    assert parsed.vintage == "allotments through issue date 2025-06-16"
+
+
+def test_official_xls_in_a_mirror_folder_is_imported(tmp_path, capsys, monkeypatch, compiled):
+    from bondwatch import store
+    from tests.conftest import run_cli
+
+    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "mirror/treasury/auctions"
+    folder.mkdir(parents=True)
+    # amounts ($ millions): the compiled 2025-06-16 shares of 912810UK2 times its $22,000M public allotment
+    (folder / "March-9-2026-IC-Coupons.xls").write_bytes(_official_xls([
+        [pd.Timestamp("2025-06-16"), "Bond", 4.75, "912810UK2", pd.Timestamp("2055-05-15"), 22395.645, 395.645,
+         0.0, 61.0, 3125.5, 0.0, 16295.1, 2518.4, 0.0],
+    ]))
+    code, out, _ = run_cli(capsys, "update", "--from", str(tmp_path / "mirror"))
+    assert code == 0 and "allotments.investor_class" in out
+    with store.Warehouse(tmp_path / "home/bondwatch.duckdb") as wh:
+        ((cusip, foreign, source),) = wh.rows("SELECT cusip, round(foreign_pct, 2), source FROM allotments")
+    assert (cusip, foreign, source) == ("912810UK2", 11.45, "treasury")

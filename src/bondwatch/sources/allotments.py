@@ -6,8 +6,8 @@ Formats read:
   https://home.treasury.gov/data/investor-class-auction-allotments; title rows, then a header
   with ``Issue Date``, ``CUSIP``, ``Total Issue``, ``Federal Reserve Banks``, ``Depository
   Institutions``, ``Individuals``, ``Dealers and Brokers``, ``Pension and Retirement Funds and
-  Ins. Co.``, ``Investment Funds``, ``Foreign and International``, ``Other``); reading the binary
-  ``.xls`` needs the ``xlrd`` package (see :func:`_read_spreadsheet`);
+  Ins. Co.``, ``Investment Funds``, ``Foreign and International``, ``Other``), ``.xls`` or
+  ``.xlsx``, read with python-calamine;
 * the compiled CSV of the offline mirror (``issue_date, tenor, cusip, Banks, Individuals,
   Dealers, Pensions & insurers, Investment funds, Foreign, Other, public_size_bn``; shares in
   percent of the amount allotted to the public).
@@ -125,15 +125,10 @@ def _official_tenors(strings: pd.DataFrame, issue: pd.Series) -> list[str | None
 
 
 def _read_spreadsheet(data: bytes, location: str) -> pd.DataFrame:
-    """The first sheet's cells, no header. ``.xls`` (BIFF) needs xlrd; ``.xlsx`` needs openpyxl."""
+    """The first sheet's cells, no header (``.xls`` BIFF or ``.xlsx``, read by python-calamine)."""
     try:
-        return pd.read_excel(io.BytesIO(data), header=None, dtype=object)
-    except ImportError as exc:
-        raise DataFormatError(
-            SOURCE, location, f"reading the official Excel spreadsheet needs an optional package ({exc}); "
-            "install xlrd (for .xls), or import the compiled CSV instead",
-        ) from None
-    except ValueError as exc:
+        return pd.read_excel(io.BytesIO(data), header=None, dtype=object, engine="calamine")
+    except Exception as exc:  # python_calamine.CalamineError and the like: a damaged or foreign file
         raise DataFormatError(SOURCE, location, f"not a readable Excel spreadsheet ({exc})") from None
 
 

@@ -90,7 +90,7 @@ DATASETS: list[Dataset] = [
         source="US Treasury, Investor Class Auction Allotments (coupons)",
         parser="bondwatch.sources.allotments:parse",
         fetcher="bondwatch.sources.allotments:fetch",
-        mirror_globs=("treasury/auctions/investor_class_allotments_*.csv",),
+        mirror_globs=("treasury/auctions/investor_class_allotments_*.csv", "treasury/auctions/*IC-Coupons.xls"),
     ),
     Dataset(
         name="imf.weo",
