@@ -14,6 +14,12 @@ DSA stochastic module):
 
 Resampling is balanced (see :func:`_balanced_indices`): every historical block or residual is
 used equally often across paths, so each year's marginal is the empirical distribution exactly.
+Choices are scored by the debt ratio each one alone leads to at the horizon
+(:func:`choice_scores`); later years are stratified on the scores of the earlier draws, and the
+second half of the paths is antithetic to the first (in every year, the choice of opposite score
+rank; Hammersley and Morton, 1956). Every path is still a draw from the model (each year's choice
+is uniform and independent of that path's other years); the design only spreads the paths evenly,
+which takes most of the sampling noise out of the percentiles.
 
 For ``normal`` and ``bootstrap`` the yield shock is a change, so its deviation is the running sum;
 growth, inflation and primary-balance shocks are deviations in that year. Seeded: the same seed
@@ -74,7 +80,9 @@ def fit_shocks(history: pd.DataFrame, method: str = "var", block: int = 3) -> Sh
     return ShockModel(method, z, np.cov(z, rowvar=False), None, block)
 
 
-def _balanced_indices(rng: np.random.Generator, choices: int, rows: int, paths: int) -> np.ndarray:
+def _balanced_indices(
+    rng: np.random.Generator, choices: int, rows: int, paths: int, scores: np.ndarray | None = None
+) -> np.ndarray:
     """(rows, paths) indices into ``choices`` items, balanced across paths (a stratified design in
     the spirit of the balanced bootstrap of Davison, Hinkley and Schechtman, 1986).
 
@@ -82,6 +90,12 @@ def _balanced_indices(rng: np.random.Generator, choices: int, rows: int, paths: 
     often (up to one) in random order; later rows are balanced one by one. So each year's marginal,
     and the joint law of the first J years, is the empirical one exactly, which removes the
     sampling noise of a small discrete history from the percentile bands.
+
+    With ``scores`` (rows x choices), each later row is stratified on the past, as in array-RQMC
+    (L'Ecuyer, Lecot and Tuffin, 2008): paths are sorted by the sum of the scores of their earlier
+    choices and every run of ``choices`` consecutive paths gets each choice once, in random order.
+    A path's choice is still uniform and independent of its own past; paths with similar pasts
+    get a full spread of next draws.
     """
     joint = 0
     while joint < rows and 20 * choices ** (joint + 1) <= paths:
@@ -92,8 +106,15 @@ def _balanced_indices(rng: np.random.Generator, choices: int, rows: int, paths: 
         for t in range(joint):
             out[t] = combo // choices**t % choices
     pool = np.resize(np.arange(choices), paths)
+    past = np.zeros(paths) if scores is None else sum(scores[t, out[t]] for t in range(joint)) + np.zeros(paths)
     for t in range(joint, rows):
-        out[t] = rng.permutation(pool)
+        if scores is None:
+            out[t] = rng.permutation(pool)
+            continue
+        runs = -(-paths // choices)
+        spread = np.argsort(rng.random((runs, choices)), axis=1).ravel()[:paths]
+        out[t, np.argsort(past)] = spread  # any order of ties keeps each draw uniform
+        past += scores[t, out[t]]
     return out
 
 
@@ -105,31 +126,91 @@ def _normal_draws(model: ShockModel, rng: np.random.Generator, paths: int, years
     return np.einsum("ij,jn->in", root, z.reshape(4, -1)).reshape(4, years, paths)
 
 
-def _block_draws(model: ShockModel, rng: np.random.Generator, paths: int, years: int) -> np.ndarray:
-    n = len(model.shocks)
-    block = min(model.block, n)
+def _paired_indices(
+    rng: np.random.Generator, choices: int, rows: int, paths: int, scores: np.ndarray | None
+) -> np.ndarray:
+    """Balanced indices; with ``scores`` (rows x choices), stratified on the past, and the second
+    half of the paths antithetic to the first (the choice of opposite score rank in every row)."""
+    if scores is None:
+        return _balanced_indices(rng, choices, rows, paths)
+    half = _balanced_indices(rng, choices, rows, (paths + 1) // 2, scores)
+    ranked = np.argsort(scores, axis=1, kind="stable")
+    partners = np.empty_like(ranked)
+    np.put_along_axis(partners, ranked, ranked[:, ::-1], axis=1)
+    return np.concatenate([half, np.take_along_axis(partners, half, axis=1)], axis=1)[:, :paths]
+
+
+def _block_length(model: ShockModel) -> int:
+    return min(model.block, len(model.shocks))
+
+
+def _block_draws(
+    model: ShockModel, rng: np.random.Generator, paths: int, years: int, scores: np.ndarray | None
+) -> np.ndarray:
+    n, block = len(model.shocks), _block_length(model)
     n_blocks = -(-years // block)
-    starts = _balanced_indices(rng, n - block + 1, n_blocks, paths)[:, None, :]
+    starts = _paired_indices(rng, n - block + 1, n_blocks, paths, scores)[:, None, :]
     index = (starts + np.arange(block)[None, :, None]).reshape(n_blocks * block, paths)[:years]
     return np.take(np.ascontiguousarray(model.shocks.T), index, axis=1)
 
 
+def _var_propagate(model: ShockModel, u: np.ndarray) -> np.ndarray:
+    """Deviations y_t = A y_(t-1) + u_t from residuals ``u`` of shape (4, years, paths), in place."""
+    for t in range(1, u.shape[1]):
+        # einsum rather than @: a 4x4 by 4xN product is faster without BLAS threading
+        u[:, t] += np.einsum("ij,jp->ip", model.var_matrix, u[:, t - 1])
+    return u
+
+
 def draw_deviations(
-    model: ShockModel, paths: int, years: int, rng: np.random.Generator
+    model: ShockModel, paths: int, years: int, rng: np.random.Generator, scores: np.ndarray | None = None
 ) -> np.ndarray:
     """Deviations from the inputs, shape (4, years, paths), variables in the order of :data:`ORDER`
-    (percent; the yield deviation in percentage points)."""
+    (percent; the yield deviation in percentage points). ``scores`` (from :func:`choice_scores`)
+    stratifies the resampling methods on the past and pairs their paths antithetically."""
     if model.method == "var":
         residuals = np.ascontiguousarray(model.shocks.T)
-        u = np.take(residuals, _balanced_indices(rng, len(model.shocks), years, paths), axis=1)
-        for t in range(1, years):
-            # einsum rather than @: a 4x4 by 4xN product is faster without BLAS threading
-            u[:, t] += np.einsum("ij,jp->ip", model.var_matrix, u[:, t - 1])
-        return u
-    draws = _normal_draws(model, rng, paths, years) if model.method == "normal" else _block_draws(
-        model, rng, paths, years)
+        index = _paired_indices(rng, len(model.shocks), years, paths, scores)
+        return _var_propagate(model, np.take(residuals, index, axis=1))
+    if model.method == "normal":
+        draws = _normal_draws(model, rng, paths, years)
+    else:
+        draws = _block_draws(model, rng, paths, years, scores)
     np.cumsum(draws[2], axis=0, out=draws[2])
     return draws
+
+
+def choice_scores(inputs: DebtInputs, model: ShockModel) -> np.ndarray | None:
+    """For the resampling methods, scores of shape (rows, choices): the debt ratio (percent of GDP)
+    in the last projection year when that choice alone hits that row's year(s) (rows are years for
+    ``var``, whose residual then propagates through the VAR, and blocks for ``bootstrap``). None
+    for ``normal``, whose draws are already in antithetic pairs."""
+    if model.method == "normal":
+        return None
+    years = len(inputs.years)
+    if model.method == "var":
+        rows, choices, width = years, len(model.shocks), 1
+    else:
+        width = _block_length(model)
+        rows, choices = -(-years // width), len(model.shocks) - width + 1
+    dev = np.zeros((4, years, rows, choices))
+    for row in range(rows):
+        for k in range(width):
+            if row * width + k < years:
+                dev[:, row * width + k, row] = model.shocks[k:k + choices].T
+    dev = dev.reshape(4, years, rows * choices)
+    if model.method == "var":
+        _var_propagate(model, dev)
+    else:
+        np.cumsum(dev[2], axis=0, out=dev[2])
+    run = simulate(
+        inputs,
+        real_growth=(dev[0] + inputs.real_growth[:, None]).T,
+        inflation=(dev[1] + inputs.inflation[:, None]).T,
+        primary_balance=(dev[3] + inputs.primary_balance[:, None]).T,
+        rate_shock=dev[2].T,
+    )
+    return run["debt_gdp"][:, -1].reshape(rows, choices)
 
 
 def check_paths(paths: int) -> None:
@@ -147,11 +228,12 @@ def simulate_paths(
     n_years = len(inputs.years)
     n_chunks = -(-paths // CHUNK)
     children = np.random.SeedSequence(seed).spawn(n_chunks)
+    scores = choice_scores(inputs, model)
     keys = ("debt_gdp", "interest_gdp", "gfn_gdp")
     out = {k: np.empty((n_years, paths)) for k in keys}  # time-major; returned transposed
     for c, child in enumerate(children):
         lo, hi = c * CHUNK, min(paths, (c + 1) * CHUNK)
-        dev = draw_deviations(model, hi - lo, n_years, np.random.default_rng(child))
+        dev = draw_deviations(model, hi - lo, n_years, np.random.default_rng(child), scores)
         dev[0] += inputs.real_growth[:, None]
         dev[1] += inputs.inflation[:, None]
         dev[3] += inputs.primary_balance[:, None]
@@ -183,6 +265,6 @@ def fan_chart(debt_paths: np.ndarray, initial_debt: float) -> tuple[np.ndarray, 
 
 
 __all__ = [
-    "METHODS", "ORDER", "PERCENTILES", "ShockModel", "check_paths", "draw_deviations", "fan_chart",
+    "METHODS", "ORDER", "PERCENTILES", "ShockModel", "check_paths", "choice_scores", "draw_deviations", "fan_chart",
     "fit_shocks", "simulate_paths",
 ]
