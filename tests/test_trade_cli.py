@@ -62,8 +62,8 @@ def test_tariff_json_lands_near_toyota_estimate(capsys):
     code, out, _ = run_main(["tariff", "toyota", "--from", "2025-04-01", "--to", "2025-05-31", "--json"], capsys)
     assert code == 0
     payload = json.loads(out)
-    assert payload["operating_profit_change_jpy"] == pytest.approx(-166.8e9, rel=1e-3)
-    assert payload["reported"][0]["model_over_reported"] == pytest.approx(0.927, abs=1e-3)
+    assert payload["operating_profit_change_jpy"] == pytest.approx(-185.3e9, rel=1e-3)
+    assert payload["reported"][0]["model_over_reported"] == pytest.approx(1.030, abs=1e-3)
     d = payload["decomposition"]
     assert d["absorbed_tariff_jpy"] + d["lost_volume_jpy"] + d["fx_effect_jpy"] == pytest.approx(
         payload["operating_profit_change_jpy"]
