@@ -30,6 +30,14 @@ def mini_mirror(tmp_path: Path) -> Path:
     return root
 
 
+def imported_mini_mirror(tmp_path: Path, capsys, monkeypatch) -> tuple[Path, Path]:
+    """The mini mirror, imported once into a fresh home: (mirror folder, warehouse file)."""
+    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path / "home"))
+    root = mini_mirror(tmp_path)
+    assert run_cli(capsys, "update", "--from", str(root))[0] == 0
+    return root, tmp_path / "home/bondwatch.duckdb"
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -40,10 +48,7 @@ def table_counts(path: Path) -> dict[str, int]:
 
 
 def test_same_file_twice_changes_nothing(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path / "home"))
-    root = mini_mirror(tmp_path)
-    assert run_cli(capsys, "update", "--from", str(root))[0] == 0
-    warehouse = tmp_path / "home/bondwatch.duckdb"
+    root, warehouse = imported_mini_mirror(tmp_path, capsys, monkeypatch)
     before = table_counts(warehouse)
     assert before["auction_results"] == 1716 and before["provenance"] == 1
     code, out, _ = run_cli(capsys, "update", "--from", str(root))
@@ -76,10 +81,7 @@ def corrupt(kind: str, data: bytes) -> bytes:
     ],
 )
 def test_bad_file_is_refused_and_the_warehouse_is_untouched(tmp_path, capsys, monkeypatch, kind, message):
-    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path / "home"))
-    root = mini_mirror(tmp_path)
-    assert run_cli(capsys, "update", "--from", str(root))[0] == 0
-    warehouse = tmp_path / "home/bondwatch.duckdb"
+    root, warehouse = imported_mini_mirror(tmp_path, capsys, monkeypatch)
     before = digest(warehouse)
     bad = root / FISCAL
     bad.write_bytes(corrupt(kind, bad.read_bytes()))
@@ -170,10 +172,7 @@ PAR_2021 = "treasury/par_yield_curve/2021-daily-treasury-rates.csv"
 
 def test_a_bad_file_late_in_the_batch_aborts_the_whole_update(tmp_path, capsys, monkeypatch):
     """A failure in the last file must leave the warehouse as it was, re-imported first file included."""
-    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path / "home"))
-    root = mini_mirror(tmp_path)
-    assert run_cli(capsys, "update", "--from", str(root))[0] == 0
-    warehouse = tmp_path / "home/bondwatch.duckdb"
+    root, warehouse = imported_mini_mirror(tmp_path, capsys, monkeypatch)
     before = digest(warehouse)
     (root / PAR_2021).parent.mkdir(parents=True)
     shutil.copyfile(need_mirror() / PAR_ALL, root / PAR_ALL)
