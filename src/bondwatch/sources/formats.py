@@ -42,7 +42,8 @@ def decode(
     expected: str,
     encodings: Sequence[str] = ("utf-8",),
 ) -> str:
-    """Decode a publisher file, refusing empty files, HTML pages and undecodable bytes."""
+    """Decode a publisher file, refusing empty files, HTML pages, undecodable bytes and NUL bytes
+    (UTF-16 without a byte-order mark decodes as Latin text full of NULs)."""
     if not data.strip():
         raise DataFormatError(source, location, f"the file is empty; expected {expected}")
     if looks_like_html(data):
@@ -56,6 +57,11 @@ def decode(
         except UnicodeDecodeError as exc:
             first_error = first_error or exc
             continue
+        if "\x00" in text[:1000]:
+            raise DataFormatError(
+                source, f"{location} line 1",
+                f"NUL bytes (UTF-16 text?); expected {expected} in {' or '.join(encodings)}",
+            )
         return text.lstrip("\ufeff")
     assert first_error is not None
     line = data[: first_error.start].count(b"\n") + 1
@@ -127,13 +133,20 @@ def read_csv(
     return frame
 
 
-def _first_bad(frame: pd.DataFrame, column: str, parsed: pd.Series) -> tuple[int, str] | None:
+def _refuse_unparsed(
+    frame: pd.DataFrame, column: str, parsed: pd.Series, *, nulls: Iterable[str], source: str,
+    location: str, expected: str,
+) -> None:
+    """DataFormatError naming the line and value of the first cell that is neither parsed nor null."""
     raw = frame[column].astype(str).str.strip()
-    bad = parsed.isna() & ~raw.isin(NULL_TOKENS)
-    if not bad.any():
-        return None
-    position = bad.to_numpy().nonzero()[0][0]
-    return int(frame[LINE].iloc[position]), raw.iloc[position]
+    bad = parsed.isna() & ~raw.isin(frozenset(nulls))
+    if bad.any():
+        position = bad.to_numpy().nonzero()[0][0]
+        raise DataFormatError(
+            source,
+            f"{location} line {int(frame[LINE].iloc[position])}",
+            f"field '{column}' = {raw.iloc[position]!r}: expected {expected}",
+        )
 
 
 def numbers(
@@ -148,16 +161,8 @@ def numbers(
     """A column as floats; ``nulls`` (default: empty, 'null', '.', '-', 'N/A' ...) become NaN,
     anything else that is not a number errors, saying what was ``expected``."""
     raw = frame[column].astype(str).str.strip().str.replace(",", "", regex=False)
-    empty = raw.isin(frozenset(nulls))
-    parsed = pd.to_numeric(raw.where(~empty), errors="coerce")
-    bad = parsed.isna() & ~empty
-    if bad.any():
-        position = bad.to_numpy().nonzero()[0][0]
-        raise DataFormatError(
-            source,
-            f"{location} line {int(frame[LINE].iloc[position])}",
-            f"field '{column}' = {raw.iloc[position]!r}: expected {expected}",
-        )
+    parsed = pd.to_numeric(raw.where(~raw.isin(frozenset(nulls))), errors="coerce")
+    _refuse_unparsed(frame, column, parsed, nulls=nulls, source=source, location=location, expected=expected)
     return parsed.astype(float)
 
 
@@ -167,14 +172,8 @@ def dates(
     """A column as datetime64 (dates); ``fmt`` is a strptime format, else ISO or MM/DD/YYYY."""
     raw = frame[column].astype(str).str.strip()
     parsed = pd.to_datetime(raw.where(~raw.isin(NULL_TOKENS)), format=fmt, errors="coerce")
-    bad = _first_bad(frame, column, parsed)
-    if bad:
-        raise DataFormatError(
-            source,
-            f"{location} line {bad[0]}",
-            f"field '{column}' = {bad[1]!r}: expected a date"
-            + (f" like {pd.Timestamp('2025-06-12').strftime(fmt)}" if fmt else ""),
-        )
+    expected = "a date" + (f" like {pd.Timestamp('2025-06-12').strftime(fmt)}" if fmt else "")
+    _refuse_unparsed(frame, column, parsed, nulls=NULL_TOKENS, source=source, location=location, expected=expected)
     return parsed
 
 

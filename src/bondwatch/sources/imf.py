@@ -79,14 +79,8 @@ def _decode(data: bytes, location: str) -> str:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
             raise DataFormatError(SOURCE, location, "not valid UTF-16 text despite its byte-order mark") from None
-    text = decode(data, source=SOURCE, location=location, expected="the WEO by-countries file",
+    return decode(data, source=SOURCE, location=location, expected="the WEO by-countries file",
                   encodings=("utf-8", "cp1252"))
-    if "\x00" in text[:1000]:
-        raise DataFormatError(
-            SOURCE, f"{location} line 1",
-            "NUL bytes in the text (UTF-16 without a byte-order mark?); expected UTF-8, Latin-1 or UTF-16 with BOM",
-        )
-    return text
 
 
 def _parse_table(text: str, location: str) -> pd.DataFrame:

@@ -153,8 +153,6 @@ def parse(data: bytes, location: str) -> Parsed:
         data, source=SOURCE, location=location, expected="the MOF JGB yield CSV",
         encodings=("utf-8", "cp932"),
     )
-    if "\x00" in text[:1000]:
-        raise DataFormatError(SOURCE, f"{location} line 1", "NUL bytes (UTF-16 text?); expected Shift-JIS (cp932) or UTF-8")
     table, skipped = _table_text(text, location)
     header = [h.strip().strip('"') for h in table.split("\n", 1)[0].split(",")]
     tenors = {c: int(m.group(1)) for c in header if (m := _TENOR.match(c))}

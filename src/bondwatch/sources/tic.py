@@ -119,8 +119,6 @@ def parse(data: bytes, location: str) -> Parsed:
         data, source=SOURCE, location=location, expected="the TIC major foreign holders text file",
         encodings=("utf-8", "cp1252"),
     )
-    if "\x00" in text[:1000]:
-        raise DataFormatError(SOURCE, f"{location} line 1", "NUL bytes (UTF-16 text?); expected ASCII/UTF-8 text")
     if "MAJOR FOREIGN HOLDERS" not in text[:2000].upper():
         raise DataFormatError(
             SOURCE, f"{location} line 1", "no 'MAJOR FOREIGN HOLDERS OF TREASURY SECURITIES' title; expected mfh.txt or mfhhis01.txt"
