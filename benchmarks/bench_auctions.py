@@ -8,7 +8,6 @@ against a bare `python -c pass`.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -16,19 +15,15 @@ import time
 import resource
 from pathlib import Path
 
-from _timing import median_seconds  # benchmarks/ is on sys.path when run as a script
+from _timing import median_seconds, mirror_arguments  # benchmarks/ is on sys.path when run as a script
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    mirror = Path(args.mirror)
+    args = mirror_arguments(__doc__)
+    mirror = args.mirror
 
     import pandas as pd
 

@@ -9,7 +9,6 @@ against the 2 s budget, and the cold snapshot command against a bare `python -c 
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -17,20 +16,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from _timing import median_seconds  # benchmarks/ is on sys.path when run as a script
+from _timing import median_seconds, mirror_arguments  # benchmarks/ is on sys.path when run as a script
 
-ROOT = Path(__file__).resolve().parents[1]
 MARKET = ["mof_japan", "fred", "tic", "allotments", "imf", "boj"]
 
 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    mirror = Path(args.mirror)
+    args = mirror_arguments(__doc__)
+    mirror = args.mirror
 
     import pandas as pd
 

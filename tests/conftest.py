@@ -50,9 +50,14 @@ def auction_warehouse(tmp_path_factory) -> Path:
     return path
 
 
+def home_holding(warehouse: Path, tmp_path: Path, monkeypatch) -> Path:
+    """Point BONDWATCH_HOME at ``tmp_path`` holding a copy of ``warehouse`` (tests may modify it)."""
+    shutil.copyfile(warehouse, tmp_path / "bondwatch.duckdb")
+    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path))
+    return tmp_path
+
+
 @pytest.fixture
 def home_with_auctions(auction_warehouse, monkeypatch, tmp_path) -> Path:
     """BONDWATCH_HOME holding a copy of the auction warehouse (tests may modify it)."""
-    shutil.copyfile(auction_warehouse, tmp_path / "bondwatch.duckdb")
-    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path))
-    return tmp_path
+    return home_holding(auction_warehouse, tmp_path, monkeypatch)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import run_cli
-
 import bondwatch as bw
 from bondwatch.errors import UsageError
-from conftest import need_mirror
+from tests.conftest import home_holding, need_mirror, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +28,7 @@ def weo_warehouse(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def home(weo_warehouse, monkeypatch, tmp_path) -> Path:
-    shutil.copyfile(weo_warehouse, tmp_path / "bondwatch.duckdb")
-    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path))
-    return tmp_path
+    return home_holding(weo_warehouse, tmp_path, monkeypatch)
 
 
 def by_year(frame, column="debt_gdp"):

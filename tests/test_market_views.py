@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bondwatch.service import market
-from tests.conftest import need_mirror, run_cli
+from tests.conftest import home_holding, need_mirror, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +22,7 @@ def full_warehouse(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def home(full_warehouse, tmp_path, monkeypatch) -> Path:
-    shutil.copyfile(full_warehouse, tmp_path / "bondwatch.duckdb")
-    monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path))
-    return tmp_path
+    return home_holding(full_warehouse, tmp_path, monkeypatch)
 
 
 

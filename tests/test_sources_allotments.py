@@ -8,7 +8,7 @@ import pytest
 
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import allotments
-from tests.conftest import need_mirror
+from tests.conftest import need_mirror, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,6 @@ def test_official_xls_file_replays_the_published_912810UK2_allotment(compiled):
 
 def test_official_xls_in_a_mirror_folder_is_imported(tmp_path, capsys, monkeypatch, compiled):
     from bondwatch import store
-    from tests.conftest import run_cli
 
     monkeypatch.setenv("BONDWATCH_HOME", str(tmp_path / "home"))
     folder = tmp_path / "mirror/treasury/auctions"

@@ -11,7 +11,7 @@ import pytest
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import census
 from bondwatch.sources.registry import by_name
-from conftest import need_mirror
+from tests.conftest import need_mirror
 
 MIRROR_FILE = "census/us_japan_goods_trade_monthly.csv"
 

@@ -10,7 +10,7 @@ import pytest
 
 from bondwatch.errors import NotFoundError, UsageError
 from bondwatch.service import trade
-from conftest import need_mirror
+from tests.conftest import need_mirror
 
 def build_trade_warehouse(path: Path) -> Path:
     """A warehouse with the mirror's FRED series (GDP, BOPGSTB) and Census US-Japan trade."""

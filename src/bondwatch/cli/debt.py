@@ -37,6 +37,15 @@ def _payload(frame, **extra) -> dict:
     return {**attrs, **extra, "years": _records(frame)}
 
 
+def _emitted(frame, as_json: bool, as_csv: bool) -> bool:
+    """Write ``frame`` as JSON or CSV if asked; whether it was (else the caller prints a table)."""
+    if as_json:
+        emit_json(_payload(frame))
+    elif as_csv:
+        emit_csv(_records(frame), list(frame.columns))
+    return as_json or as_csv
+
+
 @click.group()
 def debt() -> None:
     """Debt dynamics: projections, fan charts, stress tests (IMF WEO baselines)."""
@@ -72,11 +81,7 @@ def project(country, scenario, paths, seed, method, as_json, as_csv, chart) -> N
     frame = debt_project(country, scenario, paths=paths, seed=seed, method=method)
     if chart:
         save_chart(frame, chart, f"{frame.attrs['country']} general government debt: {frame.attrs['scenario']}")
-    if as_json:
-        emit_json(_payload(frame))
-        return
-    if as_csv:
-        emit_csv(_records(frame), list(frame.columns))
+    if _emitted(frame, as_json, as_csv):
         return
     a = frame.attrs
     head = [
@@ -122,11 +127,7 @@ def stress(country, scenario, custom, as_json, as_csv) -> None:
     from bondwatch.service.debt import debt_stress
 
     frame = debt_stress(country, scenario, custom=custom)
-    if as_json:
-        emit_json(_payload(frame))
-        return
-    if as_csv:
-        emit_csv(_records(frame), list(frame.columns))
+    if _emitted(frame, as_json, as_csv):
         return
     a = frame.attrs
     click.echo(f"{a['country']} {a['scenario']}: debt, % of GDP, under stress "
@@ -147,11 +148,7 @@ def compare(country, scenario_names, as_json, as_csv, chart) -> None:
     frame = debt_compare(country, *scenario_names)
     if chart:
         save_chart(frame, chart, f"{frame.attrs['country']} general government debt: scenarios")
-    if as_json:
-        emit_json(_payload(frame))
-        return
-    if as_csv:
-        emit_csv(_records(frame), list(frame.columns))
+    if _emitted(frame, as_json, as_csv):
         return
     click.echo(f"{frame.attrs['country']}: debt, % of GDP")
     click.echo(_summary_table(frame))
