@@ -105,15 +105,16 @@ def _balanced_indices(
         combo = rng.permutation(np.resize(np.arange(choices**joint), paths))
         for t in range(joint):
             out[t] = combo // choices**t % choices
-    pool = np.resize(np.arange(choices), paths)
-    past = np.zeros(paths) if scores is None else sum(scores[t, out[t]] for t in range(joint)) + np.zeros(paths)
-    for t in range(joint, rows):
-        if scores is None:
+    if scores is None:
+        pool = np.resize(np.arange(choices), paths)
+        for t in range(joint, rows):
             out[t] = rng.permutation(pool)
-            continue
-        runs = -(-paths // choices)
-        spread = np.argsort(rng.random((runs, choices)), axis=1).ravel()[:paths]
-        out[t, np.argsort(past)] = spread  # any order of ties keeps each draw uniform
+        return out
+    past = np.zeros(paths)  # sum of the scores of each path's draws so far
+    for t in range(rows):
+        if t >= joint:
+            spread = np.argsort(rng.random((-(-paths // choices), choices)), axis=1).ravel()[:paths]
+            out[t, np.argsort(past)] = spread  # any order of ties keeps each draw uniform
         past += scores[t, out[t]]
     return out
 

@@ -100,7 +100,7 @@ class Writer:
         if self._imported is None:
             rows = self.con.execute("SELECT dataset, checksum, max(id) FROM provenance GROUP BY ALL").fetchall()
             self._imported = {(dataset, digest): pid for dataset, digest, pid in rows}
-            self._next_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM provenance").fetchall()[0][0]
+            self._next_id = max(self._imported.values(), default=0) + 1
         return self._imported
 
     def already_imported(self, dataset: str, checksum: str) -> int | None:
