@@ -108,6 +108,16 @@ def test_contributions_add_up_to_the_change_in_debt(n, d0, g, pi, pb, sfa, rate,
     assert np.allclose(frame["change_debt"], frame["debt_gdp"] - prev, atol=1e-9)
 
 
+def test_debt_paid_off_exactly_stays_at_zero():
+    # found by hypothesis: a surplus equal to the whole stock once left a zero scale to divide by (NaN after)
+    inputs = DebtInputs(years=(2025, 2026), initial_debt=1.0, real_growth=np.zeros(2), inflation=0.0,
+                        primary_balance=np.array([1.0, 0.0]), stock_flow=0.0, effective_rate=np.zeros(2),
+                        avg_maturity=1.0)
+    frame = project(inputs)
+    assert frame["debt_gdp"].tolist() == [0.0, 0.0]
+    assert frame["change_debt"].tolist() == [-1.0, 0.0]
+
+
 def test_debt_stabilising_primary_balance_and_r_minus_g_hold_debt_constant():
     inputs = flat(real_growth=1.5, inflation=2.5, effective_rate=np.full(10, 3.0), stock_flow=0.3,
                   primary_balance=-1.0)

@@ -253,10 +253,11 @@ def simulate(
         net = new_stock - revalued
         issue = np.maximum(net, 0.0)
         if fx[t] or np.any(net < 0):
-            # buyback: every piece shrinks alike; if debt turns into net assets (or already is),
-            # the pieces are cleared and the position is held as one-year paper at this year's yield
+            # buyback: every piece shrinks alike; if debt is paid off exactly or turns into net
+            # assets (or already is), the pieces are cleared (a zero factor would leave a zero
+            # scale to divide by) and the position is held as one-year paper at this year's yield
             shrink = net < 0
-            keep = shrink & (new_stock >= 0) & (revalued > 0)
+            keep = shrink & (new_stock > 0) & (revalued > 0)
             wipe = shrink & ~keep
             factor = np.where(keep, new_stock / np.where(keep, revalued, 1.0), 1.0)
             factor[wipe] = 0.0
