@@ -198,8 +198,8 @@ def _column(group: pd.DataFrame, name: str, digits: int | None = None) -> list[f
 def _dates(group: pd.DataFrame, name: str) -> list[str | None]:
     if name not in group:
         return [None] * len(group)
-    text = pd.to_datetime(group[name]).dt.strftime("%Y-%m-%d")
-    return [None if isinstance(t, float) else t for t in text.tolist()]
+    days = pd.to_datetime(group[name]).to_numpy().astype("datetime64[D]")
+    return [None if t == "NaT" else t for t in np.datetime_as_string(days).tolist()]
 
 
 def _values(group: pd.DataFrame, name: str) -> list:
@@ -240,6 +240,7 @@ def _tenor_cards(tenor: str, group: pd.DataFrame) -> list[dict]:
         "remaining_years": _column(group, "remaining_years", 3),
     }
     raw = {m.column: _column(group, m.column) for m in METRICS if m.sign}
+    scores = _scores(vs_last6)
     auction_dates, issue_dates, maturity_dates = (_dates(group, c) for c in ("auction_date", "issue_date", "maturity_date"))
     offering = _column(group, "offering_usd")
     cusips, kinds = group["cusip"].tolist(), group["kind"].tolist()
@@ -248,7 +249,7 @@ def _tenor_cards(tenor: str, group: pd.DataFrame) -> list[dict]:
     cards = []
     for i in range(len(group)):
         metrics = {column: {k: v[i] for k, v in fields.items()} for column, fields in vs_last6.items()}
-        score, verdict, reasons = _verdict(metrics, {c: v[i] for c, v in raw.items()}, excluded[i], tenor)
+        score, verdict, reasons = _verdict(scores[i], metrics, {c: v[i] for c, v in raw.items()}, excluded[i], tenor)
         reopening = texts["reopening"][i]
         cards.append({
             "auction_date": auction_dates[i],
@@ -277,28 +278,38 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def _verdict(
-    metrics: dict[str, dict], values: dict[str, float | None], excluded: str | None, tenor: str
-) -> tuple[float | None, str | None, list[str]]:
-    """Score (rounded to 2 dp), verdict and reasons of one auction from its ``vs_last6`` entries."""
-    score, contributions, reasons = 0.0, [], []
+def _scores(vs_last6: dict[str, dict[str, list]]) -> np.ndarray:
+    """Per auction, the sum over scored metrics of sign x weight x z clipped to +-Z_CLIP, from the
+    rounded z-scores shown on the card; metrics without a z-score add nothing."""
+    score: float | np.ndarray = 0.0  # summed in METRICS order from +0.0
     for m in (m for m in METRICS if m.sign):
-        z = metrics[m.column]["z"]
-        if z is None:
-            continue
-        contribution = m.sign * m.weight * max(-Z_CLIP, min(Z_CLIP, z))
-        score += contribution
-        contributions.append((abs(contribution), contribution, m, z))
+        z = np.array([np.nan if v is None else v for v in vs_last6[m.column]["z"]], dtype=float)
+        score = score + np.nan_to_num(m.sign * m.weight * np.clip(z, -Z_CLIP, Z_CLIP))
+    return np.asarray(score)
+
+
+def _verdict(
+    score: float, metrics: dict[str, dict], values: dict[str, float | None], excluded: str | None, tenor: str
+) -> tuple[float | None, str | None, list[str]]:
+    """Score (rounded to 2 dp), verdict and reasons of one auction from its summed ``score``
+    (:func:`_scores`) and its ``vs_last6`` entries."""
     if excluded is not None:
-        return None, None, reasons
+        return None, None, []
+    contributions = [
+        (m.sign * m.weight * max(-Z_CLIP, min(Z_CLIP, metrics[m.column]["z"])), m)
+        for m in METRICS if m.sign and metrics[m.column]["z"] is not None
+    ]
     if not contributions:
         return None, None, [f"fewer than {MIN_FOR_Z} previous {describe(tenor)} auctions: no verdict"]
-    for size, contribution, m, z in sorted(contributions, key=lambda c: -c[0]):
-        if size >= 0.5:
-            reasons.append(_reason(m, values[m.column], metrics[m.column]["mean"], z, tenor, contribution))
+    reasons = [
+        _reason(m, values[m.column], metrics[m.column]["mean"], metrics[m.column]["z"], tenor, contribution)
+        for contribution, m in sorted(contributions, key=lambda c: -abs(c[0]))
+        if abs(contribution) >= 0.5
+    ]
     if not reasons:
         reasons.append(f"every metric within half a standard deviation of the previous {LOOKBACK} auctions")
     unscored = [m.label for m in METRICS if m.sign and metrics[m.column]["z"] is None]
     if unscored:
         reasons.append(f"not scored for want of data: {', '.join(unscored)}")
+    score = float(score)
     return round(score, 2), verdict_for(score), reasons

@@ -8,6 +8,7 @@ and stored as JSON, so lookups need neither pandas nor the models.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date as Date
@@ -69,16 +70,15 @@ def rebuild_scorecards(writer: store.Writer) -> int:
     for cusip, day, name, pid in zip(ordered["cusip"], days, ordered["source"], ordered["provenance_id"]):
         origins.setdefault((cusip, day), []).append((name, pid))
     encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+    source_entry = functools.cache(functools.partial(_source_entry, provenance))
     texts = []
     for card in cards:
         card["sources"] = [
-            _source_entry(provenance, pid, name, "auction results")
-            for name, pid in origins[(card["cusip"], card["auction_date"])]
+            source_entry(pid, name, "auction results") for name, pid in origins[(card["cusip"], card["auction_date"])]
         ]
         curve_pid = curve_provenance.get(card["auction_date"])
         if curve_pid is not None and card["curve_yield"] is not None:
-            card["sources"].append(_source_entry(provenance, curve_pid, "us_par", "par curve for tail_curve_bp"))
-        card["units"] = UNITS
+            card["sources"].append(source_entry(curve_pid, "us_par", "par curve for tail_curve_bp"))
         texts.append(encode(card))
     table = pd.DataFrame(
         {
@@ -130,7 +130,8 @@ def is_cusip(text: str) -> bool:
 
 
 def _cards(rows: list[tuple]) -> list[dict]:
-    return [json.loads(r[0]) for r in rows]
+    """Stored scorecard JSON -> dicts, each with the ``units`` of its numbers."""
+    return [{**json.loads(r[0]), "units": UNITS} for r in rows]
 
 
 def find_cards(

@@ -30,7 +30,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import dates, decode, numbers, read_csv
+from bondwatch.sources.formats import dates, decode, number_columns, read_csv
 from bondwatch.tenors import canonical_tenor
 
 SOURCE = "Treasury investor class allotments"
@@ -64,9 +64,8 @@ def _parse_compiled(text: str, location: str) -> pd.DataFrame:
     out["cusip"] = frame["cusip"].str.strip().str.upper()
     out["issue_date"] = dates(frame, "issue_date", fmt="%Y-%m-%d", **kw)
     out["tenor"] = [canonical_tenor("nominal", t.strip()) for t in frame["tenor"]]
-    out["public_bn"] = numbers(frame, "public_size_bn", **kw) if "public_size_bn" in frame else np.nan
-    for label, cls in COMPILED.items():
-        out[f"{cls}_pct"] = numbers(frame, label, **kw)
+    out["public_bn"] = number_columns(frame, ["public_size_bn"], **kw)[:, 0] if "public_size_bn" in frame else np.nan
+    out[[f"{cls}_pct" for cls in COMPILED.values()]] = number_columns(frame, list(COMPILED), **kw)
     out["source"] = "compiled"
     return out
 
@@ -97,13 +96,13 @@ def tidy_official(sheet: pd.DataFrame, location: str) -> pd.DataFrame:
     if issue.isna().any():
         i = int(issue.isna().to_numpy().nonzero()[0][0])
         raise DataFormatError(SOURCE, f"{location} row {lines.iloc[i]}", f"Issue Date {body['issuedate'].iloc[i]!r}: expected a date")
-    total = numbers(strings, "totalissue", **kw)
-    public = total - numbers(strings, "federalreservebanks", **kw).fillna(0.0)
+    total, reserve_banks = number_columns(strings, ["totalissue", "federalreservebanks"], **kw).T
+    public = pd.Series(total - np.nan_to_num(reserve_banks), index=strings.index)
     out = pd.DataFrame({"cusip": strings["cusip"].str.upper(), "issue_date": issue})
     out["tenor"] = _official_tenors(strings, issue)
     out["public_bn"] = public * scale
-    for label, cls in OFFICIAL.items():
-        out[f"{cls}_pct"] = numbers(strings, label, **kw) / public.where(public > 0) * 100.0
+    shares = number_columns(strings, list(OFFICIAL), **kw) / public.where(public > 0).to_numpy()[:, None] * 100.0
+    out[[f"{cls}_pct" for cls in OFFICIAL.values()]] = shares
     out["source"] = "treasury"
     return out
 

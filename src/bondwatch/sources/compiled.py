@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from bondwatch.sources import Parsed
-from bondwatch.sources.formats import booleans, dates, decode, numbers, read_csv
+from bondwatch.sources.formats import booleans, dates, decode, number_columns, read_csv
 from bondwatch.tenors import canonical_tenor, term_code
 
 SOURCE = "compiled coupon auctions"
@@ -39,8 +39,9 @@ def parse(data: bytes, location: str) -> Parsed:
     years = [int(term_code(t)[:-1]) if term_code(t) and term_code(t).endswith("y") else 0 for t in out["original_term"]]
     out["security_type"] = np.where(np.array(years) >= 20, "Bond", "Note")
     out["reopening"] = booleans(frame, "reopening", **kw)
-    out["offering_usd"] = numbers(frame, "size_bn", **kw) * 1e9
-    for column in ("high_yield", "median_yield", "bid_to_cover", "dealer_pct", "direct_pct", "indirect_pct"):
-        out[column] = numbers(frame, column, **kw)
+    shown = ["high_yield", "median_yield", "bid_to_cover", "dealer_pct", "direct_pct", "indirect_pct"]
+    values = number_columns(frame, ["size_bn", *shown], **kw)
+    out["offering_usd"] = values[:, 0] * 1e9
+    out[shown] = values[:, 1:]
     last = out["auction_date"].max().date().isoformat()
     return Parsed("auction_results", out, ("source", "cusip", "auction_date"), f"auctions through {last}")

@@ -3,7 +3,7 @@
 Big files (MOF JGB yields, FRED daily series: 10k+ rows) go through pandas' C parser with
 float columns; a row-width check runs vectorised over the raw bytes first, because the C
 parser pads short (truncated) rows with NaN instead of failing. If anything looks wrong, the
-table is re-read with :func:`formats.read_csv` and :func:`formats.numbers`, whose one-line
+table is re-read with :func:`formats.read_csv` and :func:`formats.number_columns`, whose one-line
 errors name the line and field.
 """
 
@@ -14,7 +14,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from bondwatch.sources.formats import LINE, numbers, read_csv
+from bondwatch.sources.formats import LINE, number_columns, read_csv
 
 
 def _data_lines(text: str, width: int) -> np.ndarray | None:
@@ -64,10 +64,7 @@ def read_numeric(
             frame[LINE] = lines
             return frame, frame[numeric].to_numpy(dtype=float)
     frame = read_csv(text, source=source, location=location, required=numeric)
-    values = np.column_stack([
-        numbers(frame, c, source=source, location=location, nulls=null_tokens, expected=expected).to_numpy()
-        for c in numeric
-    ])
+    values = number_columns(frame, numeric, source=source, location=location, nulls=null_tokens, expected=expected)
     return frame, values
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import LINE, NULL_TOKENS, booleans, dates, decode, load_json, numbers, read_csv
+from bondwatch.sources.formats import LINE, NULL_TOKENS, booleans, dates, decode, load_json, number_columns, read_csv
 from bondwatch.tenors import canonical_tenor
 
 SOURCE = "fiscaldata"
@@ -127,13 +127,14 @@ def tidy(frame: pd.DataFrame, location: str) -> pd.DataFrame:
     )
     for column in ("issue_date", "maturity_date"):
         out[column] = dates(frame, column, **kw) if column in frame else None
+    present = [f for f in (*NUMERIC, *(f for pair in YIELDS.values() for f in pair)) if f in frame]
+    parsed = dict(zip(present, number_columns(frame, present, **kw).T))
     for field, column in NUMERIC.items():
-        out[column] = numbers(frame, field, **kw) if field in frame else np.nan
+        out[column] = parsed.get(field, np.nan)
     for column, candidates in YIELDS.items():
-        value = pd.Series(np.nan, index=frame.index)
-        for field in candidates:
-            if field in frame:
-                value = value.fillna(numbers(frame, field, **kw))
+        value = np.full(len(frame), np.nan)
+        for field in (f for f in candidates if f in parsed):
+            value = np.where(np.isnan(value), parsed[field], value)
         out[column] = value
     comp = out["comp_accepted_usd"].where(out["comp_accepted_usd"] > 0)
     for who in ("dealer", "direct", "indirect"):

@@ -10,8 +10,9 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from bondwatch.errors import DataFormatError
@@ -133,20 +134,57 @@ def read_csv(
     return frame
 
 
+def _field(row: int, column: str) -> str:
+    return f"field '{column}'"
+
+
 def _refuse_unparsed(
-    frame: pd.DataFrame, column: str, parsed: pd.Series, *, nulls: Iterable[str], source: str,
-    location: str, expected: str,
+    frame: pd.DataFrame, columns: Sequence[str], raw: np.ndarray, bad: np.ndarray, *, source: str,
+    location: str, expected: str, name: Callable[[int, str], str] = _field,
 ) -> None:
-    """DataFormatError naming the line and value of the first cell that is neither parsed nor null."""
-    raw = frame[column].astype(str).str.strip()
-    bad = parsed.isna() & ~raw.isin(frozenset(nulls))
+    """DataFormatError for the first ``bad`` cell, column by column (``raw`` and ``bad`` hold the
+    stripped cells of ``columns`` in column-major order), naming its line, ``name(row, column)``
+    and value."""
     if bad.any():
-        position = bad.to_numpy().nonzero()[0][0]
+        position = int(bad.nonzero()[0][0])
+        column, row = divmod(position, len(frame))
         raise DataFormatError(
             source,
-            f"{location} line {int(frame[LINE].iloc[position])}",
-            f"field '{column}' = {raw.iloc[position]!r}: expected {expected}",
+            f"{location} line {int(frame[LINE].iloc[row])}",
+            f"{name(row, columns[column])} = {raw[position]!r}: expected {expected}",
         )
+
+
+def _stripped_cells(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """The cells of ``columns`` as stripped strings, column after column, in one Series."""
+    cells = frame[list(columns)].to_numpy(dtype=object).ravel(order="F")
+    return pd.Series(cells, dtype=object).astype(str).str.strip()
+
+
+def number_columns(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    source: str,
+    location: str,
+    nulls: Iterable[str] = NULL_TOKENS,
+    expected: str = "a number",
+    name: Callable[[int, str], str] = _field,
+) -> np.ndarray:
+    """Several columns as one float matrix (rows x ``columns``) in a single vectorised pass;
+    ``nulls`` (default: empty, 'null', '.', '-', 'N/A' ...) become NaN, thousands separators are
+    dropped, and the first other non-number (column by column) errors, naming the cell as
+    ``name(row position, column)`` and saying what was ``expected``."""
+    columns = list(columns)
+    if not columns:
+        return np.empty((len(frame), 0))
+    raw = _stripped_cells(frame, columns)
+    nulls = frozenset(nulls)
+    text = raw.str.replace(",", "", regex=False)
+    parsed = pd.to_numeric(text.where(~text.isin(nulls)), errors="coerce").to_numpy(dtype=float)
+    _refuse_unparsed(frame, columns, raw.to_numpy(), np.isnan(parsed) & ~raw.isin(nulls).to_numpy(),
+                     source=source, location=location, expected=expected, name=name)
+    return parsed.reshape((len(frame), len(columns)), order="F")
 
 
 def numbers(
@@ -158,12 +196,9 @@ def numbers(
     nulls: Iterable[str] = NULL_TOKENS,
     expected: str = "a number",
 ) -> pd.Series:
-    """A column as floats; ``nulls`` (default: empty, 'null', '.', '-', 'N/A' ...) become NaN,
-    anything else that is not a number errors, saying what was ``expected``."""
-    raw = frame[column].astype(str).str.strip().str.replace(",", "", regex=False)
-    parsed = pd.to_numeric(raw.where(~raw.isin(frozenset(nulls))), errors="coerce")
-    _refuse_unparsed(frame, column, parsed, nulls=nulls, source=source, location=location, expected=expected)
-    return parsed.astype(float)
+    """A column as floats (see :func:`number_columns`)."""
+    values = number_columns(frame, [column], source=source, location=location, nulls=nulls, expected=expected)
+    return pd.Series(values[:, 0], index=frame.index, name=column)
 
 
 def dates(
@@ -171,9 +206,11 @@ def dates(
 ) -> pd.Series:
     """A column as datetime64 (dates); ``fmt`` is a strptime format, else ISO or MM/DD/YYYY."""
     raw = frame[column].astype(str).str.strip()
-    parsed = pd.to_datetime(raw.where(~raw.isin(NULL_TOKENS)), format=fmt, errors="coerce")
+    null = raw.isin(NULL_TOKENS)
+    parsed = pd.to_datetime(raw.where(~null), format=fmt, errors="coerce")
     expected = "a date" + (f" like {pd.Timestamp('2025-06-12').strftime(fmt)}" if fmt else "")
-    _refuse_unparsed(frame, column, parsed, nulls=NULL_TOKENS, source=source, location=location, expected=expected)
+    _refuse_unparsed(frame, [column], raw.to_numpy(), (parsed.isna() & ~null).to_numpy(),
+                     source=source, location=location, expected=expected)
     return parsed
 
 

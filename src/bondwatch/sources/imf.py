@@ -31,7 +31,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import LINE, decode, load_json, read_csv
+from bondwatch.sources.formats import LINE, decode, load_json, number_columns, read_csv
 
 SOURCE = "IMF World Economic Outlook"
 DATAMAPPER = "https://www.imf.org/external/datamapper/api/v1"
@@ -101,17 +101,14 @@ def _parse_table(text: str, location: str) -> pd.DataFrame:
             SOURCE, f"{location} line {frame[LINE].iloc[i]}",
             f"ISO {frame['ISO'].iloc[i]!r}: expected a 3-letter ISO country code such as USA or JPN",
         )
-    cells = frame[years].apply(lambda c: c.str.strip().str.replace(",", "", regex=False))
-    values = cells.apply(lambda c: pd.to_numeric(c.where(~c.isin(_NULL)), errors="coerce"))
-    bad = values.isna() & ~cells.isin(_NULL)
-    if bad.to_numpy().any():
-        row, col = (int(x[0]) for x in np.nonzero(bad.to_numpy()))
-        raise DataFormatError(
-            SOURCE, f"{location} line {frame[LINE].iloc[row]}",
-            f"{frame['WEO Subject Code'].iloc[row]} {years[col]} = {cells.iloc[row, col]!r}: expected a number, n/a or --",
-        )
+    subjects = frame["WEO Subject Code"].str.strip()
+    values = pd.DataFrame(
+        number_columns(frame, years, source=SOURCE, location=location, nulls=_NULL,
+                       expected="a number, n/a or --", name=lambda row, year: f"{subjects.iloc[row]} {year}"),
+        columns=years, index=frame.index,
+    )
     long = values.assign(
-        iso=frame["ISO"].str.strip(), subject_code=frame["WEO Subject Code"].str.strip(),
+        iso=frame["ISO"].str.strip(), subject_code=subjects,
         units=frame["Units"].str.strip(), scale=frame["Scale"].str.strip(),
         after=pd.to_numeric(frame.get("Estimates Start After", pd.Series(np.nan, index=frame.index)), errors="coerce"),
     ).melt(id_vars=["iso", "subject_code", "units", "scale", "after"], var_name="year", value_name="value")

@@ -19,7 +19,7 @@ from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.fastcsv import curve_rows, read_numeric
-from bondwatch.sources.formats import LINE, decode, numbers
+from bondwatch.sources.formats import LINE, decode, number_columns
 
 SOURCE = "treasury par yield curve"
 CURVE = "us_par"
@@ -113,10 +113,7 @@ def _parse_xml(text: str, location: str) -> pd.DataFrame:
             number = float(f"{m.group(1)}.{m.group(2)}") if m.group(2) else float(m.group(1))
             label = f"{m.group(1)}.{m.group(2)}" if m.group(2) else m.group(1)
             tenors[column] = (f"{label} Mo", number / 12) if m.group(3) == "MONTH" else (f"{label} Yr", number)
-    values = np.column_stack([
-        numbers(frame, c, source=SOURCE, location=location, nulls=_NULLS, expected=_EXPECTED).to_numpy()
-        for c in tenors
-    ])
+    values = number_columns(frame, list(tenors), source=SOURCE, location=location, nulls=_NULLS, expected=_EXPECTED)
     return _long(frame["NEW_DATE"], tenors, values)
 
 
