@@ -96,6 +96,7 @@ def test_official_shift_jis_with_title_and_notes():
         (b"Date,1Y,10Y\n2025/5/21,0.558,1.53\n2025/5/22,0.56\n", "line 3: 2 fields where the header has 3"),
         (b"Date,1Y,10Y\n2025/5/21,0.558,abc\n", "line 2: field '10Y' = 'abc'"),
         ("基準日,1年,10年\nS64.1.8,3.8,4.8\n".encode("cp932"), "line 2: date 'S64.1.8'"),
+        ("基準日,1年,10年\nR7.5.20,0.5,1.5\nR7.5.2l,0.5,1.5\n".encode("cp932"), "line 3: date 'R7.5.2l'"),
         (b"Date,1Y,10Y\n2025-13-01,0.5,1.5\n", "expected YYYY/M/D"),
         (b"Year,Value\n2025,1\n", "no header line"),
     ],

@@ -73,10 +73,10 @@ def curve_rows(curve: str, dates: np.ndarray, labels: list[str], years: list[flo
     (curve, date, tenor label as published, tenor_years, yield_pct), empty cells dropped."""
     rows, cols = np.nonzero(~np.isnan(values))
     return pd.DataFrame(
-        {
-            "curve": curve,
+        {  # the two label columns as categoricals: no per-row Python strings to build or to store
+            "curve": pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [curve]),
             "date": np.asarray(dates)[rows],
-            "tenor": np.array(labels, dtype=object)[cols],
+            "tenor": pd.Categorical.from_codes(cols, labels),
             "tenor_years": np.asarray(years, dtype=float)[cols],
             "yield_pct": values[rows, cols],
         }

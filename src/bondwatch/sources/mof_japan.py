@@ -47,7 +47,8 @@ ERAS: dict[str, tuple[date, date | None]] = {
 }
 _KANJI_ERAS = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
 _ERA_DATE = re.compile(r"^(M|T|S|H|R|明治|大正|昭和|平成|令和)\s*(\d{1,2}|元)[./年](\d{1,2})[./月](\d{1,2})日?$")
-_ERA_SPLIT = re.compile(r"^([MTSHR])(\d{1,2})[./](\d{1,2})[./](\d{1,2})$", re.M)
+_ERA_TEXT = re.compile(r"(?:[MTSHR]\d{1,2}[./]\d{1,2}[./]\d{1,2}(?:\n|$))+")  # cells joined by newlines
+_ERA_TO_FIELDS = str.maketrans({**{era: f"{era}," for era in "MTSHR"}, ".": ",", "/": ","})
 _DATE_START = re.compile(r"^\s*\"?(?:[MTSHR]\d|明治|大正|昭和|平成|令和|\d)")
 _TENOR = re.compile(r"^(\d{1,2})(?:年|Y)$")
 
@@ -80,26 +81,27 @@ def to_era(day: date) -> str:
 
 
 def _era_parts(raw: pd.Series) -> pd.DataFrame | None:
-    """era, year, month, day columns via one regex pass and the C CSV parser (None if any cell is odd)."""
+    """era, year, month, day columns via one regex check, one character translation and the C
+    CSV parser (None if any cell is not of the form S49.9.24)."""
     text = "\n".join(raw.str.strip())
     for kanji, letter in _KANJI_ERAS.items():
         text = text.replace(kanji, letter)
-    text = _ERA_SPLIT.sub(r"\1,\2,\3,\4", text.replace("元", "1"))
-    try:
-        parts = pd.read_csv(
-            io.StringIO(text), header=None, names=["era", "year", "month", "day"],
-            dtype={"era": str, "year": "Int64", "month": "Int64", "day": "Int64"},
-        )
-    except (ValueError, pd.errors.ParserError):
+    text = text.replace("元", "1")
+    if not _ERA_TEXT.fullmatch(text):
         return None
-    return parts if len(parts) == len(raw) and parts.notna().all().all() else None
+    parts = pd.read_csv(
+        io.StringIO(text.translate(_ERA_TO_FIELDS)), header=None, names=["era", "year", "month", "day"],
+        dtype={"era": str, "year": "Int64", "month": "Int64", "day": "Int64"},
+    )
+    return parts if len(parts) == len(raw) else None
 
 
 def _era_dates(raw: pd.Series, lines: pd.Series, location: str) -> pd.Series:
     """Vectorised :func:`era_date` over a column; the first bad cell raises DataFormatError."""
     parts = _era_parts(raw)
-    bad = pd.Series(True, index=raw.index)
-    if parts is not None:
+    if parts is None:
+        bad = ~raw.str.strip().str.match(_ERA_DATE)
+    else:
         parts.index = raw.index
         first_year = parts["era"].map({k: v[0].year for k, v in ERAS.items()})
         stamp = pd.to_datetime(

@@ -57,8 +57,11 @@ def _long(dates: pd.Series, tenors: dict[str, tuple[str, float]], values: np.nda
 
 def _parse_dates(raw: pd.Series, lines: pd.Series, location: str) -> pd.Series:
     text = raw.astype(str).str.strip()
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    for fmt in ("%m/%d/%Y", "%m/%d/%y"):  # the download's own formats, tried only where needed
+    formats = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]  # ISO, then the download's own formats
+    if len(text) and "/" in text.iloc[0]:
+        formats = formats[1:] + formats[:1]  # the first cell tells which to try first
+    parsed = pd.to_datetime(text, format=formats[0], errors="coerce")
+    for fmt in formats[1:]:  # tried only where needed
         if parsed.isna().any():
             parsed = parsed.fillna(pd.to_datetime(text.where(parsed.isna()), format=fmt, errors="coerce"))
     if parsed.isna().any():
