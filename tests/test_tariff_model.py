@@ -126,6 +126,18 @@ def test_pass_through_from_may_2025_japanese_car_exports():
     assert rho == pytest.approx(0.199, abs=2e-3)
 
 
+def test_pass_through_from_a_dollar_price_index():
+    # BOJ export price index, passenger cars to North America, contract currency, May 2025: -18.9% y/y
+    # duty-paid price 0.811 * 1.275/1.025 = 1.008805; rise over 0.25/1.025 = 0.0361
+    rho = tm.pass_through_from_price(price_change=-0.189, tariff_before=0.025, tariff_after=0.275)
+    assert rho == pytest.approx(0.0361, abs=1e-6)
+    # unit values with no volume or FX change are the same evidence
+    assert tm.pass_through_from_unit_values(value_change=-0.189, volume_change=0.0, tariff_before=0.025,
+                                            tariff_after=0.275, fx_before=1.0, fx_after=1.0) == pytest.approx(rho)
+    with pytest.raises(UsageError, match="no tariff change"):
+        tm.pass_through_from_price(price_change=-0.1, tariff_before=0.1, tariff_after=0.1)
+
+
 SCHEDULE = tm.TariffSchedule(
     "japan_vehicles",
     ((date(2024, 1, 1), 0.025), (date(2025, 4, 3), 0.275), (date(2025, 9, 16), 0.15)),

@@ -62,8 +62,9 @@ def test_tariff_json_lands_near_toyota_estimate(capsys):
     code, out, _ = run_main(["tariff", "toyota", "--from", "2025-04-01", "--to", "2025-05-31", "--json"], capsys)
     assert code == 0
     payload = json.loads(out)
-    assert payload["operating_profit_change_jpy"] == pytest.approx(-185.3e9, rel=1e-3)
-    assert payload["reported"][0]["model_over_reported"] == pytest.approx(1.030, abs=1e-3)
+    assert payload["operating_profit_change_jpy"] == pytest.approx(-177.27e9, rel=1e-3)
+    assert payload["reported"][0]["model_over_reported"] == pytest.approx(0.985, abs=1e-3)
+    assert [r["case"] for r in payload["sensitivity"]][:2] == ["base", "pass-through from MOF unit values, June 2025"]
     d = payload["decomposition"]
     assert d["absorbed_tariff_jpy"] + d["lost_volume_jpy"] + d["fx_effect_jpy"] == pytest.approx(
         payload["operating_profit_change_jpy"]
@@ -76,7 +77,8 @@ def test_tariff_text_lists_assumptions_beside_the_result(capsys):
     code, out, _ = run_main(["tariff", "toyota", "--rate", "15", "--pass-through", "0.5"], capsys)
     assert code == 0
     assert "flat tariff 15%" in out and "pass-through 0.500" in out
-    assert "assumptions:" in out and "customs_value_usd = 30000" in out
+    assert "assumptions:" in out and "customs_value_usd = 28858" in out
+    assert "sensitivity (one input changed at a time, whole period):" in out and "contribution margin x0.5" in out
 
 
 @pytest.mark.parametrize(

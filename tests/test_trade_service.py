@@ -94,7 +94,7 @@ def test_toyota_april_may_2025_within_30_percent_of_toyota_estimate():
     assert reported["operating_profit_change_jpy"] == -180e9
     ratio = total["operating_profit_change_jpy"] / reported["operating_profit_change_jpy"]
     assert 0.7 <= ratio <= 1.3
-    assert total["operating_profit_change_jpy"] == pytest.approx(-185.3e9, rel=1e-3)
+    assert total["operating_profit_change_jpy"] == pytest.approx(-177.27e9, rel=1e-3)
     assert frame.attrs["inputs"]["pass_through"] == pytest.approx(0.1994, abs=1e-4)
     # the decomposition adds up
     assert total["profit_change_usd"] == pytest.approx(total["volume_effect_usd"] - total["borne_by_exporter_usd"])
@@ -108,8 +108,9 @@ def test_period_spanning_schedule_changes_is_piecewise():
     japan = frame[frame["origin"] == "japan"].iloc[0]
     # 2 days at 2.5% and 28 days at 27.5%: value-weighted rate = (2*2.5 + 28*27.5)/30
     assert japan["tariff_pct"] == pytest.approx((2 * 2.5 + 28 * 27.5) / 30)
-    units = 2332623 * 0.2324 * 30 / 365  # the Japan-built share of U.S. sales
-    assert japan["extra_tariff_usd"] == pytest.approx(units * 28 / 30 * 0.25 * 30000)
+    units = 530000 * 30 / 365  # Toyota's 2024 imports from Japan, spread over the year
+    customs = 5.9004e12 / 1.35e6 / 151.4551  # MOF 2024 car exports to the US per vehicle, in dollars
+    assert japan["extra_tariff_usd"] == pytest.approx(units * 28 / 30 * 0.25 * customs)
     sept = trade.tariff_impact("toyota", start="2025-09-01", end="2025-09-30", pass_through=0.0, demand_elasticity=0.0)
     rate = sept[sept["origin"] == "japan"]["tariff_pct"].iloc[0]
     assert rate == pytest.approx((15 * 27.5 + 15 * 15.0) / 30)
@@ -173,9 +174,43 @@ def test_preset_fx_evidence_matches_the_stored_fred_series():
     mirror = need_mirror()
     raw = pd.read_csv(mirror / "fred" / "DEXJPUS.csv", parse_dates=["observation_date"]).dropna()
     daily = raw.set_index("observation_date")["DEXJPUS"]
-    spec = trade.load_preset("toyota")["behaviour"]["pass_through"]
+    preset = trade.load_preset("toyota")
+    spec = preset["behaviour"]["pass_through"]
     assert daily["2024-05"].mean() == pytest.approx(spec["fx_before"], abs=5e-4)
     assert daily["2025-05"].mean() == pytest.approx(spec["fx_after"], abs=5e-4)
+    june, july = (c for c in spec["cross_checks"] if "fx_before" in c)
+    for check, (before, after) in ((june, ("2024-06", "2025-06")), (july, ("2024-07", "2025-07"))):
+        assert daily[before].mean() == pytest.approx(check["fx_before"], abs=5e-4)
+        assert daily[after].mean() == pytest.approx(check["fx_after"], abs=5e-4)
+    assert daily["2024"].mean() == pytest.approx(preset["per_unit"]["customs_value_usd"]["usdjpy"], abs=5e-5)
+
+
+def test_toyota_origin_shares_and_per_unit_values_from_public_figures():
+    preset = trade.load_preset("toyota")
+    shares = trade.origin_shares(preset)
+    assert shares["japan"] == pytest.approx(530000 / 2332623)
+    assert shares["us_built"] == pytest.approx(1048557 / 2332623)  # 2,332,623 - 530,000 - 533,566 - 220,500
+    assert sum(shares.values()) == pytest.approx(1.0)
+    values = trade.per_unit_values(preset)
+    assert values["customs_value_usd"] == pytest.approx(28857.84, abs=0.01)  # 5.9004e12 / 1.35e6 / 151.4551
+    assert values["market_price_usd"] == 48799 and values["margin_usd"] == pytest.approx(9759.8)
+    too_many = {**preset, "origins": [*preset["origins"], {"name": "korea", "units": 2_000_000}]}
+    with pytest.raises(UsageError, match="origin units 3,284,066 exceed units_per_year 2,332,623"):
+        trade.origin_shares(too_many)
+
+
+def test_toyota_sensitivity_keeps_the_180bn_check_across_the_evidence():
+    sens = trade.tariff_sensitivity("toyota", start="2025-04-01", end="2025-05-31").set_index("case")
+    base = sens.loc["base", "operating_profit_change_jpy"]
+    assert base == pytest.approx(-177.27e9, rel=1e-3)
+    assert sens.loc["pass-through from BOJ export price index, May 2025", "value"] == pytest.approx(0.0361, abs=1e-6)
+    # June and July unit values imply a duty-paid price that fell: pass-through clipped at 0
+    assert sens.loc["pass-through from MOF unit values, June 2025", "value"] == 0.0
+    assert (sens.loc[sens["field"] == "pass_through", "operating_profit_change_jpy"] < base).all()
+    assert sens.loc["contribution margin x0.5", "operating_profit_change_jpy"] > base
+    assert sens.loc["customs value x1.1", "operating_profit_change_jpy"] < base
+    # every case stays within 30% of Toyota's own -180 bn yen
+    assert ((sens["operating_profit_change_jpy"] / -180e9).between(0.7, 1.3)).all()
 
 
 def test_unknown_preset_lists_known_ones():

@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "debt_compare": "bondwatch.service.debt",
     "fx_gap": "bondwatch.service.trade",
     "tariff_impact": "bondwatch.service.trade",
+    "tariff_sensitivity": "bondwatch.service.trade",
 }
 
 __all__ = sorted(_EXPORTS)

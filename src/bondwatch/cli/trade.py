@@ -169,20 +169,27 @@ def sensitivity_markdown(frame) -> str:
 @click.option("--pass-through", type=float, help="Share of the extra duty passed into US prices (0-1; default: from the preset's evidence).")
 @click.option("--elasticity", "demand_elasticity", type=float, help="Price elasticity of US demand (0-10).")
 @click.option("--usdjpy", type=float, help="Yen per dollar (default: the exporter's planning rate; a different rate adds an FX effect).")
+@click.option("--customs-value", type=float, help="Customs value per vehicle, US dollars (default: from the preset's public figures).")
+@click.option("--price", type=float, help="US transaction price per vehicle, US dollars.")
+@click.option("--margin", type=float, help="Contribution margin per vehicle, US dollars.")
 @click.option("--by", type=click.Choice(["month", "quarter", "year", "period"]), default="period", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per period and origin).")
 def tariff(exporter: str, start: str | None, end: str | None, rate: float | None, pass_through: float | None,
-           demand_elasticity: float | None, usdjpy: float | None, by: str, as_json: bool, as_csv: bool) -> None:
-    """Operating-profit effect of US tariffs on EXPORTER (preset: toyota), with its decomposition.
+           demand_elasticity: float | None, usdjpy: float | None, customs_value: float | None,
+           price: float | None, margin: float | None, by: str, as_json: bool, as_csv: bool) -> None:
+    """Operating-profit effect of US tariffs on EXPORTER (preset: toyota), with its decomposition
+    and the sensitivity to each figure the exporter does not publish.
 
     The period is computed piecewise over the dated tariff schedules (Japanese cars: 2.5%,
     27.5% from 2025-04-03, 15% from 2025-09-16).
     """
     from bondwatch.service import trade as service
 
-    frame = service.tariff_impact(exporter, start=start, end=end, rate_pct=rate, pass_through=pass_through,
-                                  demand_elasticity=demand_elasticity, usdjpy=usdjpy, by=by)
+    options = {"start": start, "end": end, "rate_pct": rate, "pass_through": pass_through,
+               "demand_elasticity": demand_elasticity, "usdjpy": usdjpy, "customs_value_usd": customs_value,
+               "market_price_usd": price, "margin_usd": margin}
+    frame = service.tariff_impact(exporter, **options, by=by)
     if as_csv:
         emit_csv(_records(frame), TARIFF_COLUMNS)
         return
@@ -201,6 +208,7 @@ def tariff(exporter: str, start: str | None, end: str | None, rate: float | None
     reported = [_clean({**r, "from": str(r["from"]), "to": str(r["to"]),
                         "model_over_reported": summary["operating_profit_change_jpy"] / r["operating_profit_change_jpy"]})
                 for r in frame.attrs["reported"]]
+    sensitivity = _records(service.tariff_sensitivity(exporter, **options))
     if as_json:
         emit_json({
             "operating_profit_change_jpy": summary["operating_profit_change_jpy"],
@@ -208,16 +216,17 @@ def tariff(exporter: str, start: str | None, end: str | None, rate: float | None
             "totals": summary,
             "rows": records,
             "reported": reported,
+            "sensitivity": sensitivity,
             "inputs": _clean(frame.attrs["inputs"]),
             "assumptions": _clean(frame.attrs["assumptions"]),
             "units": "*_usd US dollars, *_jpy yen, *_pct percent, units = vehicles",
         })
         return
     click.echo(_render_tariff(frame.attrs["inputs"], records, summary, decomposition, reported,
-                              frame.attrs["assumptions"]))
+                              sensitivity, frame.attrs["assumptions"]))
 
 
-def _render_tariff(inputs, records, summary, decomposition, reported, assumptions) -> str:
+def _render_tariff(inputs, records, summary, decomposition, reported, sensitivity, assumptions) -> str:
     rows = [[r["bucket"], r["origin"], fmt(r["tariff_pct"], 1), fmt(r["units_before"], 0), fmt(r["units_change"], 0),
              fmt(r["extra_tariff_usd"] / 1e6, 0), fmt(r["borne_by_buyers_usd"] / 1e6, 0),
              fmt(r["borne_by_exporter_usd"] / 1e6, 0), fmt(r["volume_effect_usd"] / 1e6, 0),
@@ -237,11 +246,18 @@ def _render_tariff(inputs, records, summary, decomposition, reported, assumption
         f"{decomposition['lost_volume_jpy'] / 1e9:,.1f} + FX {decomposition['fx_effect_jpy'] / 1e9:,.1f}",
         f"duties: ${summary['tariff_paid_usd'] / 1e6:,.0f}m paid, of which ${summary['extra_tariff_usd'] / 1e6:,.0f}m "
         f"above the baseline rates: buyers ${summary['borne_by_buyers_usd'] / 1e6:,.0f}m, exporter "
-        f"${summary['borne_by_exporter_usd'] / 1e6:,.0f}m; revenue change ${summary['revenue_change_usd'] / 1e6:,.0f}m",
+        f"${summary['borne_by_exporter_usd'] / 1e6:,.0f}m; revenue change ${round(summary['revenue_change_usd'] / 1e6):,}m",
     ]
     for r in reported:
         lines.append(f"reported: {r['operating_profit_change_jpy'] / 1e9:,.0f} bn yen; model/reported = "
                      f"{r['model_over_reported']:.2f} ({r['source']})")
+    lines += ["", "sensitivity (one input changed at a time, whole period):"]
+    lines += [table(
+        [[r["case"], "" if r["value"] is None else fmt(r["value"], 3 if r["field"] in ("pass_through", "demand_elasticity") else 0),
+          fmt(r["operating_profit_change_jpy"] / 1e9, 1), "" if r["field"] is None else f"{r['change_pct']:+.1f}%"]
+         for r in sensitivity],
+        ["case", "value", "profit bn yen", "vs base"], align_right=range(1, 4),
+    )]
     lines += ["", "assumptions:"]
     lines += [f"  - {a['field']} = {a['value']}: {a['source']}" for a in assumptions]
     return "\n".join(lines)

@@ -20,7 +20,7 @@ of one-year bills, the rest bullets of ``avg_maturity`` years). Two modes:
   plus the pass-through of market-yield *deviations* (``rate_shock``, yield feedback, stochastic
   shocks) through the same maturity profile. With no deviation the baseline rate is reproduced exactly.
 
-See docs/parts/debt.md for the equations, sources and a worked example.
+See docs/methods.md ("Debt dynamics") for the equations, sources and a worked example.
 """
 
 from __future__ import annotations

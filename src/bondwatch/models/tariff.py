@@ -146,6 +146,16 @@ def effective_tariff_rate(rates: Sequence[float] | np.ndarray, imports: Sequence
     return float((rates * imports).sum() / total)
 
 
+def pass_through_from_price(*, price_change: float, tariff_before: float, tariff_after: float) -> float:
+    """Pass-through of a tariff rise into the duty-paid import price, from the change (fraction)
+    of the exporter's price in the market currency: the duty-paid price moves by
+    ``(1+price) * (1+t1)/(1+t0)``; pass-through is its rise over the rise with an unchanged price."""
+    full = (1 + tariff_after) / (1 + tariff_before)
+    if full == 1:
+        raise UsageError("tariff_before equals tariff_after: no tariff change to measure pass-through from")
+    return ((1 + price_change) * full - 1) / (full - 1)
+
+
 def pass_through_from_unit_values(
     *,
     value_change: float,
@@ -160,14 +170,10 @@ def pass_through_from_unit_values(
     ``value_change`` and ``volume_change`` are year-on-year changes (fractions) of an exporter
     country's shipments, valued in its own currency; ``fx_*`` are its currency per market-currency
     unit (yen per dollar) in the two periods. The market-currency unit value moves by
-    ``(1+value)/(1+volume) * fx_before/fx_after``; times ``(1+t1)/(1+t0)`` that is the duty-paid
-    price; pass-through is its rise over the rise with unchanged export prices.
+    ``(1+value)/(1+volume) * fx_before/fx_after``; the rest is :func:`pass_through_from_price`.
     """
     unit_value_usd = (1 + value_change) / (1 + volume_change) * fx_before / fx_after
-    full = (1 + tariff_after) / (1 + tariff_before)
-    if full == 1:
-        raise UsageError("tariff_before equals tariff_after: no tariff change to measure pass-through from")
-    return (unit_value_usd * full - 1) / (full - 1)
+    return pass_through_from_price(price_change=unit_value_usd - 1, tariff_before=tariff_before, tariff_after=tariff_after)
 
 
 def fx_effect(sensitivity_per_yen_year: float, usdjpy: float, base_usdjpy: float, days: float) -> float:

@@ -283,15 +283,53 @@ def _as_date(value: str | date | None, field: str, default: date) -> date:
 def preset_pass_through(preset: dict[str, Any]) -> float:
     """Pass-through derived from the preset's export-statistics evidence (fraction, clipped to 0-1)."""
     spec = preset["behaviour"]["pass_through"]
-    rho = tm.pass_through_from_unit_values(
-        value_change=spec["evidence"]["value_change"],
-        volume_change=spec["evidence"]["volume_change"],
-        tariff_before=spec["tariff_before_pct"] / 100,
-        tariff_after=spec["tariff_after_pct"] / 100,
-        fx_before=spec["fx_before"],
-        fx_after=spec["fx_after"],
-    )
+    return _pass_through_from(spec["evidence"], spec)
+
+
+def _pass_through_from(evidence: dict[str, Any], spec: dict[str, Any]) -> float:
+    """Pass-through (clipped to 0-1) from one piece of evidence: a dollar price change
+    (``price_change_usd``), or yen value and volume changes with the yen per dollar before and
+    after (``fx_before``/``fx_after``, defaulting to the main evidence's)."""
+    tariffs = {"tariff_before": spec["tariff_before_pct"] / 100, "tariff_after": spec["tariff_after_pct"] / 100}
+    if "price_change_usd" in evidence:
+        rho = tm.pass_through_from_price(price_change=evidence["price_change_usd"], **tariffs)
+    else:
+        rho = tm.pass_through_from_unit_values(
+            value_change=evidence["value_change"], volume_change=evidence["volume_change"],
+            fx_before=evidence.get("fx_before", spec["fx_before"]), fx_after=evidence.get("fx_after", spec["fx_after"]),
+            **tariffs,
+        )
     return min(max(rho, 0.0), 1.0)
+
+
+def origin_shares(preset: dict[str, Any]) -> dict[str, float]:
+    """Each origin's share of ``units_per_year`` (fraction), from its public unit volume; the
+    origin marked ``units: remainder`` gets what the others leave."""
+    total = preset["units_per_year"]["value"]
+    named = {o["name"]: o["units"] for o in preset["origins"] if o["units"] != "remainder"}
+    rest = [o["name"] for o in preset["origins"] if o["units"] == "remainder"]
+    left = total - sum(named.values())
+    if len(rest) > 1 or left < 0 or any(u < 0 for u in named.values()):
+        raise UsageError(
+            f"preset {preset['name']}: origin units {sum(named.values()):,} exceed units_per_year {total:,} "
+            "or more than one origin is the remainder; expected non-negative volumes summing to at most the total"
+        )
+    shares = {name: units / total for name, units in named.items()}
+    return {o["name"]: shares.get(o["name"], left / total) for o in preset["origins"]}
+
+
+def per_unit_values(preset: dict[str, Any]) -> dict[str, float]:
+    """Customs value, market price and contribution margin per vehicle (US dollars), from the
+    preset's public figures: customs value = value_jpy / vehicles / usdjpy; margin = its share of
+    the market price."""
+    spec = preset["per_unit"]
+    customs = spec["customs_value_usd"]
+    price = spec["market_price_usd"]["value"]
+    return {
+        "customs_value_usd": customs["value_jpy"] / customs["vehicles"] / customs["usdjpy"],
+        "market_price_usd": price,
+        "margin_usd": spec["margin_usd"]["share_of_market_price"] * price,
+    }
 
 
 def tariff_impact(
@@ -303,6 +341,9 @@ def tariff_impact(
     pass_through: float | None = None,
     demand_elasticity: float | None = None,
     usdjpy: float | None = None,
+    customs_value_usd: float | None = None,
+    market_price_usd: float | None = None,
+    margin_usd: float | None = None,
     by: str = "period",
 ) -> pd.DataFrame:
     """Effect of US tariffs on an exporter's shipments, one row per period bucket and origin.
@@ -310,8 +351,9 @@ def tariff_impact(
     ``start``/``end`` (inclusive) default to the preset's period; ``rate_pct`` replaces every
     dated schedule by one flat rate (percent) for the whole period; ``pass_through`` (0-1)
     defaults to the value derived from the preset's evidence; ``usdjpy`` (yen per dollar)
-    defaults to the exporter's planning rate, and a different rate adds an FX effect. ``by``:
-    month, quarter, year or period. Each bucket has a row ``origin='all'`` with the totals,
+    defaults to the exporter's planning rate, and a different rate adds an FX effect;
+    ``customs_value_usd``, ``market_price_usd`` and ``margin_usd`` (US dollars a vehicle) replace
+    the preset's (:func:`per_unit_values`). ``by``: month, quarter, year or period. Each bucket has a row ``origin='all'`` with the totals,
     the value-weighted effective tariff rate and ``operating_profit_change_jpy`` (tariff + FX).
     Money columns: ``*_usd`` US dollars, ``*_jpy`` yen.
     """
@@ -321,14 +363,18 @@ def tariff_impact(
     preset = load_preset(exporter)
     start_d = _as_date(start, "--from", preset["default_period"]["from"])
     end_d = _as_date(end, "--to", preset["default_period"]["to"])
-    per_unit = preset["per_unit"]
+    per_unit = per_unit_values(preset)
+    for key, given in (("customs_value_usd", customs_value_usd), ("market_price_usd", market_price_usd),
+                       ("margin_usd", margin_usd)):
+        per_unit[key] = per_unit[key] if given is None else given
+    shares = origin_shares(preset)
     rho = preset_pass_through(preset) if pass_through is None else pass_through
     eps = preset["behaviour"]["demand_elasticity"]["value"] if demand_elasticity is None else demand_elasticity
     base_fx = preset["fx"]["usdjpy"]["value"]
     fx = base_fx if usdjpy is None else tg.check_range("usdjpy", usdjpy, 50.0, 400.0, unit=" yen per dollar")
     flat = None if rate_pct is None else rate_pct / 100
     units_per_year = preset["units_per_year"]["value"]
-    value, price, margin = (per_unit[k]["value"] for k in ("customs_value_usd", "market_price_usd", "margin_usd"))
+    value, price, margin = (per_unit[k] for k in ("customs_value_usd", "market_price_usd", "margin_usd"))
     tm.validate_inputs(units_per_year=units_per_year, customs_value=value, market_price=price, margin=margin,
                        tariff=flat, pass_through=rho, demand_elasticity=eps)
     schedules = tariff_schedules()
@@ -342,7 +388,7 @@ def tariff_impact(
     for label, first, last in buckets:
         days = (last - first).days + 1
         for origin in preset["origins"]:
-            units = units_per_year * origin["share"] * days / tm.DAYS_PER_YEAR
+            units = units_per_year * shares[origin["name"]] * days / tm.DAYS_PER_YEAR
             schedule = schedules.get(origin["schedule"]) if origin["schedule"] else None
             if origin["schedule"] and schedule is None:
                 raise NotFoundError(f"origin {origin['name']}: no tariff schedule {origin['schedule']!r}")
@@ -375,7 +421,7 @@ def tariff_impact(
         "demand_elasticity": eps, "usdjpy": fx, "usdjpy_base": base_fx,
         "fx_sensitivity_jpy_per_yen_year": preset["fx"]["sensitivity_jpy_per_yen_year"]["value"],
         "units_per_year": units_per_year, "customs_value_usd": value, "market_price_usd": price,
-        "margin_usd": margin, "origins": {o["name"]: o["share"] for o in preset["origins"]},
+        "margin_usd": margin, "origins": shares,
         "schedules": {o["name"]: o["schedule"] for o in preset["origins"]},
     }
     frame.attrs["assumptions"] = _assumptions(preset)
@@ -428,9 +474,11 @@ def _assumptions(preset: dict) -> list[dict[str, str]]:
     """Every figure of an exporter preset with its source, in reading order."""
     out = [{"field": "units_per_year", "value": preset["units_per_year"]["value"],
             "source": preset["units_per_year"]["source"]}]
-    out += [{"field": f"origin {o['name']} share", "value": o["share"], "source": o["source"]}
+    shares = origin_shares(preset)
+    out += [{"field": f"origin {o['name']} share", "value": round(shares[o["name"]], 4), "source": o["source"]}
             for o in preset["origins"]]
-    out += [{"field": k, "value": v["value"], "source": v["source"]} for k, v in preset["per_unit"].items()]
+    values = per_unit_values(preset)
+    out += [{"field": k, "value": round(values[k]), "source": v["source"]} for k, v in preset["per_unit"].items()]
     behaviour = preset["behaviour"]
     out.append({"field": "demand_elasticity", "value": behaviour["demand_elasticity"]["value"],
                 "source": behaviour["demand_elasticity"]["source"]})
@@ -441,4 +489,39 @@ def _assumptions(preset: dict) -> list[dict[str, str]]:
     return out
 
 
-__all__ = ["fx_gap", "tariff_impact", "trade_context", "load_preset", "tariff_schedules"]
+def tariff_sensitivity(exporter: str = "toyota", **options: Any) -> pd.DataFrame:
+    """How much each preset figure that Toyota does not publish moves the result.
+
+    Reruns :func:`tariff_impact` (same ``options``) with one input changed at a time: the
+    pass-through from each cross-check in the preset's evidence, the demand elasticity and the
+    contribution margin at half and one and a half times their values, and the customs value from
+    the preset's alternative evidence. One row per case: ``case``, ``field``, ``value``,
+    ``operating_profit_change_jpy`` (yen, whole period) and ``change_pct`` against the base run.
+    """
+    preset = load_preset(exporter)
+
+    def total(**changes: Any) -> float:
+        frame = tariff_impact(exporter, **{**options, **changes})
+        return float(frame.loc[frame["origin"] == "all", "operating_profit_change_jpy"].sum())
+
+    base_frame = tariff_impact(exporter, **options)
+    base = float(base_frame.loc[base_frame["origin"] == "all", "operating_profit_change_jpy"].sum())
+    inputs = base_frame.attrs["inputs"]
+    spec = preset["behaviour"]["pass_through"]
+    cases: list[tuple[str, str, float]] = [("base", "", float("nan"))]
+    if options.get("pass_through") is None:
+        cases += [(f"pass-through from {c['label']}", "pass_through", _pass_through_from(c, spec))
+                  for c in spec.get("cross_checks", [])]
+    cases += [(f"demand elasticity x{f:g}", "demand_elasticity", inputs["demand_elasticity"] * f) for f in (0.5, 1.5)]
+    cases += [(f"contribution margin x{f:g}", "margin_usd", inputs["margin_usd"] * f) for f in (0.5, 1.5)]
+    cases += [(f"customs value x{f:g}", "customs_value_usd", inputs["customs_value_usd"] * f) for f in (0.9, 1.1)]
+    rows = []
+    for case, field, value in cases:
+        result = base if not field else total(**{field: value})
+        rows.append({"case": case, "field": field or None, "value": None if not field else value,
+                     "operating_profit_change_jpy": result,
+                     "change_pct": 100 * (result - base) / abs(base) if base else float("nan")})
+    return pd.DataFrame(rows)
+
+
+__all__ = ["fx_gap", "tariff_impact", "tariff_sensitivity", "trade_context", "load_preset", "tariff_schedules"]
