@@ -119,3 +119,15 @@ def test_tips_frn_and_bill_kinds():
     frame = fiscaldata.parse(json.dumps(page([tips, frn, bill], 1, 1)).encode(), "p").frame
     assert list(frame.tenor) == ["10y-tips", "2y-frn", "13w"]
     assert frame.high_yield.iloc[2] == 4.35
+
+
+def test_json_bad_cell_names_its_record_and_nulls_or_absent_fields_are_missing():
+    url = "https://api.fiscaldata.treasury.gov/services/api/fiscal_service/v1/accounting/od/auctions_query?page[number]=1"
+    bad = {**CNC1, "bid_to_cover_ratio": "2.5x"}
+    with pytest.raises(DataFormatError, match=r"auctions_query\?page\[number\]=1 record 2: field 'bid_to_cover_ratio' = '2\.5x'"):
+        fiscaldata.parse(json.dumps(page([UK2, bad], 1, 1)).encode(), url)
+    # JSON null and an absent key are missing values, like the API's "null" string
+    sparse = {k: v for k, v in CNC1.items() if k != "low_yield"} | {"total_tendered": None}
+    frame = fiscaldata.parse(json.dumps(page([UK2, sparse], 1, 1)).encode(), url).frame
+    assert frame["total_tendered_usd"].isna().all() and frame["low_yield"].isna().all()
+    assert frame["bid_to_cover"].tolist() == [2.43, 2.52]

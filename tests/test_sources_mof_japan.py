@@ -88,6 +88,21 @@ def test_official_shift_jis_with_title_and_notes():
 
 
 @pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("平成31年4月26日", date(2019, 4, 26)),  # kanji era and 年月日: read cell by cell
+        ("S 49.9.24", date(1974, 9, 24)),
+        ("R７.５.２１", date(2025, 5, 21)),  # full-width digits
+        ("R元.5.7", date(2019, 5, 7)),  # first year written 元, on the last line of the file
+    ],
+)
+def test_other_ways_of_writing_era_dates(cell, day):
+    data = f"基準日,1年,10年\nH31.4.26,0.5,1.5\n{cell},0.5,1.6\n".encode("utf-8")
+    frame = mof_japan.parse(data, "jgbcm.csv").frame
+    assert sorted(set(frame["date"].dt.date)) == sorted({date(2019, 4, 26), day})
+
+
+@pytest.mark.parametrize(
     ("data", "message"),
     [
         (b"", "empty"),
@@ -97,6 +112,7 @@ def test_official_shift_jis_with_title_and_notes():
         (b"Date,1Y,10Y\n2025/5/21,0.558,abc\n", "line 2: field '10Y' = 'abc'"),
         ("基準日,1年,10年\nS64.1.8,3.8,4.8\n".encode("cp932"), "line 2: date 'S64.1.8'"),
         ("基準日,1年,10年\nR7.5.20,0.5,1.5\nR7.5.2l,0.5,1.5\n".encode("cp932"), "line 3: date 'R7.5.2l'"),
+        ("基準日,1年,10年\nR7.2.30,0.5,1.5\nR7.5.2l,0.5,1.5\n".encode("cp932"), "line 2: date 'R7.2.30': day is out of range"),
         (b"Date,1Y,10Y\n2025-13-01,0.5,1.5\n", "expected YYYY/M/D"),
         (b"Year,Value\n2025,1\n", "no header line"),
     ],

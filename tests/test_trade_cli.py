@@ -81,6 +81,21 @@ def test_tariff_text_lists_assumptions_beside_the_result(capsys):
     assert "sensitivity (one input changed at a time, whole period):" in out and "contribution margin x0.5" in out
 
 
+def test_tariff_with_no_effect_prints_without_a_change_percentage(capsys):
+    # all of 2024 lies before the 2025 tariffs: every case is 0 and there is no percentage to show
+    code, out, _ = run_main(["tariff", "toyota", "--from", "2024-01-01", "--to", "2024-12-31"], capsys)
+    assert code == 0 and "operating profit change: 0.0 bn yen" in out
+    code, out, _ = run_main(["tariff", "toyota", "--from", "2024-01-01", "--to", "2024-12-31", "--json"], capsys)
+    assert code == 0 and all(r["change_pct"] in (None, 0.0) for r in json.loads(out)["sensitivity"])
+
+
+def test_tariff_text_marks_values_given_on_the_command_line(capsys):
+    code, out, _ = run_main(["tariff", "toyota", "--customs-value", "25000"], capsys)
+    assert code == 0
+    assert "per vehicle: customs value $25,000, price $48,799, margin $9,760 (customs_value_usd as given)" in out
+    assert "customs_value_usd = 28858 (replaced by the value given)" in out
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

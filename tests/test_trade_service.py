@@ -224,3 +224,23 @@ def test_api_names_resolve():
     assert bw.fx_gap is trade.fx_gap and bw.tariff_impact is trade.tariff_impact
     assert trade.tariff_schedules()["japan_vehicles"].rate_on(date(2025, 9, 16)) == 0.15
 
+
+
+def test_sensitivity_reports_cases_it_cannot_run_and_follows_overrides():
+    sens = trade.tariff_sensitivity("toyota", demand_elasticity=8.0).set_index("case")
+    skipped = sens.loc["demand elasticity x1.5"]
+    assert skipped["value"] == 12.0 and pd.isna(skipped["operating_profit_change_jpy"])
+    assert skipped["note"] == "not run: demand_elasticity = 12: expected a number between 0 and 10"
+    assert sens["note"].isna().sum() == len(sens) - 1
+    # a given price moves the margin with it (20% of the price); a given margin stays as given
+    priced = trade.tariff_impact("toyota", market_price_usd=60000.0).attrs["inputs"]
+    assert priced["margin_usd"] == pytest.approx(12000.0) and priced["overridden"] == ["market_price_usd"]
+    both = trade.tariff_impact("toyota", market_price_usd=60000.0, margin_usd=5000.0).attrs["inputs"]
+    assert both["margin_usd"] == 5000.0
+
+
+def test_origin_volumes_that_are_not_numbers_are_refused():
+    preset = trade.load_preset("toyota")
+    typo = {**preset, "origins": [{**o, "units": "remainer"} if o["units"] == "remainder" else o for o in preset["origins"]]}
+    with pytest.raises(UsageError, match="origin us_built units = 'remainer': expected a number of vehicles >= 0 or 'remainder'"):
+        trade.origin_shares(typo)

@@ -208,7 +208,7 @@ def tariff(exporter: str, start: str | None, end: str | None, rate: float | None
     reported = [_clean({**r, "from": str(r["from"]), "to": str(r["to"]),
                         "model_over_reported": summary["operating_profit_change_jpy"] / r["operating_profit_change_jpy"]})
                 for r in frame.attrs["reported"]]
-    sensitivity = _records(service.tariff_sensitivity(exporter, **options))
+    sensitivity = _records(service.tariff_sensitivity(exporter, base=frame, **options))
     if as_json:
         emit_json({
             "operating_profit_change_jpy": summary["operating_profit_change_jpy"],
@@ -238,6 +238,9 @@ def _render_tariff(inputs, records, summary, decomposition, reported, sensitivit
         + (f", flat tariff {inputs['rate_pct']:g}%" if inputs["rate_pct"] is not None else ", dated schedules"),
         f"pass-through {inputs['pass_through']:.3f}" + (" (derived from May 2025 export statistics)" if inputs["pass_through_derived"] else "")
         + f", demand elasticity {inputs['demand_elasticity']:g}, {inputs['usdjpy']:g} yen per dollar",
+        f"per vehicle: customs value ${inputs['customs_value_usd']:,.0f}, price ${inputs['market_price_usd']:,.0f}, "
+        f"margin ${inputs['margin_usd']:,.0f}"
+        + (f" ({', '.join(inputs['overridden'])} as given)" if inputs["overridden"] else " (from the preset)"),
         "",
         body,
         "",
@@ -254,10 +257,12 @@ def _render_tariff(inputs, records, summary, decomposition, reported, sensitivit
     lines += ["", "sensitivity (one input changed at a time, whole period):"]
     lines += [table(
         [[r["case"], "" if r["value"] is None else fmt(r["value"], 3 if r["field"] in ("pass_through", "demand_elasticity") else 0),
-          fmt(r["operating_profit_change_jpy"] / 1e9, 1), "" if r["field"] is None else f"{r['change_pct']:+.1f}%"]
+          r["note"] or fmt(r["operating_profit_change_jpy"] / 1e9, 1),
+          "" if r["field"] is None or r["change_pct"] is None else f"{r['change_pct']:+.1f}%"]
          for r in sensitivity],
         ["case", "value", "profit bn yen", "vs base"], align_right=range(1, 4),
     )]
     lines += ["", "assumptions:"]
-    lines += [f"  - {a['field']} = {a['value']}: {a['source']}" for a in assumptions]
+    lines += [f"  - {a['field']} = {a['value']}" + (" (replaced by the value given)" if a["field"] in inputs["overridden"] else "")
+              + f": {a['source']}" for a in assumptions]
     return "\n".join(lines)

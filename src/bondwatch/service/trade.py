@@ -303,28 +303,37 @@ def _pass_through_from(evidence: dict[str, Any], spec: dict[str, Any]) -> float:
 
 
 def origin_shares(preset: dict[str, Any]) -> dict[str, float]:
-    """Each origin's share of ``units_per_year`` (fraction), from its public unit volume; the
-    origin marked ``units: remainder`` gets what the others leave."""
+    """Each origin's share of ``units_per_year`` (fraction), from its public unit volume; the one
+    origin marked ``units: remainder`` (if any) gets what the others leave. Without a remainder,
+    units not in any origin are left out of the model."""
     total = preset["units_per_year"]["value"]
-    named = {o["name"]: o["units"] for o in preset["origins"] if o["units"] != "remainder"}
-    rest = [o["name"] for o in preset["origins"] if o["units"] == "remainder"]
+    named: dict[str, float] = {}
+    for origin in preset["origins"]:
+        units = origin.get("units")
+        if units == "remainder":
+            continue
+        if isinstance(units, bool) or not isinstance(units, (int, float)) or units < 0:
+            raise UsageError(f"preset {preset['name']}: origin {origin['name']} units = {units!r}: "
+                             "expected a number of vehicles >= 0 or 'remainder'")
+        named[origin["name"]] = units
+    rest = [o["name"] for o in preset["origins"] if o.get("units") == "remainder"]
+    if len(rest) > 1:
+        raise UsageError(f"preset {preset['name']}: origins {', '.join(rest)} are all 'remainder'; expected at most one")
     left = total - sum(named.values())
-    if len(rest) > 1 or left < 0 or any(u < 0 for u in named.values()):
-        raise UsageError(
-            f"preset {preset['name']}: origin units {sum(named.values()):,} exceed units_per_year {total:,} "
-            "or more than one origin is the remainder; expected non-negative volumes summing to at most the total"
-        )
+    if left < 0:
+        raise UsageError(f"preset {preset['name']}: origin units {sum(named.values()):,} exceed "
+                         f"units_per_year {total:,}; expected at most the total")
     shares = {name: units / total for name, units in named.items()}
     return {o["name"]: shares.get(o["name"], left / total) for o in preset["origins"]}
 
 
-def per_unit_values(preset: dict[str, Any]) -> dict[str, float]:
+def per_unit_values(preset: dict[str, Any], market_price_usd: float | None = None) -> dict[str, float]:
     """Customs value, market price and contribution margin per vehicle (US dollars), from the
     preset's public figures: customs value = value_jpy / vehicles / usdjpy; margin = its share of
-    the market price."""
+    the market price (``market_price_usd`` if given, else the preset's)."""
     spec = preset["per_unit"]
     customs = spec["customs_value_usd"]
-    price = spec["market_price_usd"]["value"]
+    price = spec["market_price_usd"]["value"] if market_price_usd is None else market_price_usd
     return {
         "customs_value_usd": customs["value_jpy"] / customs["vehicles"] / customs["usdjpy"],
         "market_price_usd": price,
@@ -363,10 +372,9 @@ def tariff_impact(
     preset = load_preset(exporter)
     start_d = _as_date(start, "--from", preset["default_period"]["from"])
     end_d = _as_date(end, "--to", preset["default_period"]["to"])
-    per_unit = per_unit_values(preset)
-    for key, given in (("customs_value_usd", customs_value_usd), ("market_price_usd", market_price_usd),
-                       ("margin_usd", margin_usd)):
-        per_unit[key] = per_unit[key] if given is None else given
+    per_unit = per_unit_values(preset, market_price_usd)
+    given = {"customs_value_usd": customs_value_usd, "market_price_usd": market_price_usd, "margin_usd": margin_usd}
+    per_unit |= {key: value for key, value in given.items() if value is not None}
     shares = origin_shares(preset)
     rho = preset_pass_through(preset) if pass_through is None else pass_through
     eps = preset["behaviour"]["demand_elasticity"]["value"] if demand_elasticity is None else demand_elasticity
@@ -423,6 +431,7 @@ def tariff_impact(
         "units_per_year": units_per_year, "customs_value_usd": value, "market_price_usd": price,
         "margin_usd": margin, "origins": shares,
         "schedules": {o["name"]: o["schedule"] for o in preset["origins"]},
+        "overridden": sorted(key for key, value in given.items() if value is not None),
     }
     frame.attrs["assumptions"] = _assumptions(preset)
     frame.attrs["reported"] = [
@@ -489,38 +498,41 @@ def _assumptions(preset: dict) -> list[dict[str, str]]:
     return out
 
 
-def tariff_sensitivity(exporter: str = "toyota", **options: Any) -> pd.DataFrame:
-    """How much each preset figure that Toyota does not publish moves the result.
+def tariff_sensitivity(exporter: str = "toyota", *, base: pd.DataFrame | None = None, **options: Any) -> pd.DataFrame:
+    """How much each input that the exporter does not publish moves the result.
 
-    Reruns :func:`tariff_impact` (same ``options``) with one input changed at a time: the
-    pass-through from each cross-check in the preset's evidence, the demand elasticity and the
-    contribution margin at half and one and a half times their values, and the customs value from
-    the preset's alternative evidence. One row per case: ``case``, ``field``, ``value``,
-    ``operating_profit_change_jpy`` (yen, whole period) and ``change_pct`` against the base run.
+    Reruns :func:`tariff_impact` (same ``options``; ``base`` is its result if already computed)
+    with one input changed at a time: the pass-through from each cross-check in the preset's
+    evidence (unless a pass-through is given), and the demand elasticity, contribution margin and
+    customs value scaled around the values used. One row per case: ``case``, ``field``, ``value``,
+    ``operating_profit_change_jpy`` (yen, whole period), ``change_pct`` against the base run
+    (percent) and ``note`` (why a case was not run: a value outside the accepted range).
     """
     preset = load_preset(exporter)
-
-    def total(**changes: Any) -> float:
-        frame = tariff_impact(exporter, **{**options, **changes})
-        return float(frame.loc[frame["origin"] == "all", "operating_profit_change_jpy"].sum())
-
-    base_frame = tariff_impact(exporter, **options)
-    base = float(base_frame.loc[base_frame["origin"] == "all", "operating_profit_change_jpy"].sum())
-    inputs = base_frame.attrs["inputs"]
+    base = tariff_impact(exporter, **options) if base is None else base
+    base_total = float(base.loc[base["origin"] == "all", "operating_profit_change_jpy"].sum())
+    inputs = base.attrs["inputs"]
     spec = preset["behaviour"]["pass_through"]
-    cases: list[tuple[str, str, float]] = [("base", "", float("nan"))]
+    cases: list[tuple[str, str, float]] = []
     if options.get("pass_through") is None:
         cases += [(f"pass-through from {c['label']}", "pass_through", _pass_through_from(c, spec))
                   for c in spec.get("cross_checks", [])]
     cases += [(f"demand elasticity x{f:g}", "demand_elasticity", inputs["demand_elasticity"] * f) for f in (0.5, 1.5)]
     cases += [(f"contribution margin x{f:g}", "margin_usd", inputs["margin_usd"] * f) for f in (0.5, 1.5)]
     cases += [(f"customs value x{f:g}", "customs_value_usd", inputs["customs_value_usd"] * f) for f in (0.9, 1.1)]
-    rows = []
+    rows = [{"case": "base", "field": None, "value": None, "operating_profit_change_jpy": base_total,
+             "change_pct": 0.0, "note": None}]
     for case, field, value in cases:
-        result = base if not field else total(**{field: value})
-        rows.append({"case": case, "field": field or None, "value": None if not field else value,
-                     "operating_profit_change_jpy": result,
-                     "change_pct": 100 * (result - base) / abs(base) if base else float("nan")})
+        try:
+            frame = tariff_impact(exporter, **{**options, field: value})
+        except UsageError as exc:  # the scaled value left the accepted range
+            rows.append({"case": case, "field": field, "value": value, "operating_profit_change_jpy": None,
+                         "change_pct": None, "note": f"not run: {exc}"})
+            continue
+        total = float(frame.loc[frame["origin"] == "all", "operating_profit_change_jpy"].sum())
+        rows.append({"case": case, "field": field, "value": value, "operating_profit_change_jpy": total,
+                     "change_pct": 100 * (total - base_total) / abs(base_total) if base_total else None,
+                     "note": None})
     return pd.DataFrame(rows)
 
 

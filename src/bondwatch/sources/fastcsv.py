@@ -72,11 +72,12 @@ def curve_rows(curve: str, dates: np.ndarray, labels: list[str], years: list[flo
     """Wide yields (one row per date, one column per tenor) -> long ``yield_curves`` rows
     (curve, date, tenor label as published, tenor_years, yield_pct), empty cells dropped."""
     rows, cols = np.nonzero(~np.isnan(values))
+    names, codes = np.unique(np.array(labels, dtype=object), return_inverse=True)  # labels may repeat
     return pd.DataFrame(
         {  # the two label columns as categoricals: no per-row Python strings to build or to store
             "curve": pd.Categorical.from_codes(np.zeros(len(rows), dtype=np.int8), [curve]),
             "date": np.asarray(dates)[rows],
-            "tenor": pd.Categorical.from_codes(cols, labels),
+            "tenor": pd.Categorical.from_codes(codes[cols], names),
             "tenor_years": np.asarray(years, dtype=float)[cols],
             "yield_pct": values[rows, cols],
         }

@@ -138,27 +138,35 @@ def _field(row: int, column: str) -> str:
     return f"field '{column}'"
 
 
+def at_line(location: str, label: object) -> str:
+    """Where a row is, for an error: 'FILE line 12' for a line number, else the row's own label
+    ('URL record 5' for a JSON record, 'URL entry 3' for an XML entry)."""
+    text = str(label)
+    return f"{location} line {text}" if text.isdigit() else f"{location} {text}"
+
+
 def _refuse_unparsed(
     frame: pd.DataFrame, columns: Sequence[str], raw: np.ndarray, bad: np.ndarray, *, source: str,
     location: str, expected: str, name: Callable[[int, str], str] = _field,
 ) -> None:
-    """DataFormatError for the first ``bad`` cell, column by column (``raw`` and ``bad`` hold the
-    stripped cells of ``columns`` in column-major order), naming its line, ``name(row, column)``
-    and value."""
+    """DataFormatError for the first ``bad`` cell in file order (row by row, then column by
+    column; ``raw`` and ``bad`` hold the stripped cells of ``columns`` in column-major order),
+    naming its line, ``name(row, column)`` and value."""
     if bad.any():
-        position = int(bad.nonzero()[0][0])
-        column, row = divmod(position, len(frame))
+        rows, cols = np.nonzero(bad.reshape((len(frame), len(columns)), order="F"))
+        row, column = int(rows[0]), int(cols[0])  # np.nonzero is row-major: the first bad line
         raise DataFormatError(
             source,
-            f"{location} line {int(frame[LINE].iloc[row])}",
-            f"{name(row, columns[column])} = {raw[position]!r}: expected {expected}",
+            at_line(location, frame[LINE].iloc[row]),
+            f"{name(row, columns[column])} = {raw[column * len(frame) + row]!r}: expected {expected}",
         )
 
 
 def _stripped_cells(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    """The cells of ``columns`` as stripped strings, column after column, in one Series."""
-    cells = frame[list(columns)].to_numpy(dtype=object).ravel(order="F")
-    return pd.Series(cells, dtype=object).astype(str).str.strip()
+    """The cells of ``columns`` as stripped strings, column after column, in one Series; missing
+    cells (None, NaN: a JSON null or an absent key) become empty strings."""
+    cells = pd.Series(frame[list(columns)].to_numpy(dtype=object).ravel(order="F"), dtype=object)
+    return cells.where(cells.notna(), "").astype(str).str.strip()
 
 
 def number_columns(
@@ -172,14 +180,14 @@ def number_columns(
     name: Callable[[int, str], str] = _field,
 ) -> np.ndarray:
     """Several columns as one float matrix (rows x ``columns``) in a single vectorised pass;
-    ``nulls`` (default: empty, 'null', '.', '-', 'N/A' ...) become NaN, thousands separators are
-    dropped, and the first other non-number (column by column) errors, naming the cell as
-    ``name(row position, column)`` and saying what was ``expected``."""
+    missing cells and ``nulls`` (default: empty, 'null', '.', '-', 'N/A' ...) become NaN,
+    thousands separators are dropped, and the first other non-number in file order errors,
+    naming the cell as ``name(row position, column)`` and saying what was ``expected``."""
     columns = list(columns)
     if not columns:
         return np.empty((len(frame), 0))
     raw = _stripped_cells(frame, columns)
-    nulls = frozenset(nulls)
+    nulls = frozenset(nulls) | {""}
     text = raw.str.replace(",", "", regex=False)
     parsed = pd.to_numeric(text.where(~text.isin(nulls)), errors="coerce").to_numpy(dtype=float)
     _refuse_unparsed(frame, columns, raw.to_numpy(), np.isnan(parsed) & ~raw.isin(nulls).to_numpy(),
@@ -204,8 +212,9 @@ def numbers(
 def dates(
     frame: pd.DataFrame, column: str, *, source: str, location: str, fmt: str | None = None
 ) -> pd.Series:
-    """A column as datetime64 (dates); ``fmt`` is a strptime format, else ISO or MM/DD/YYYY."""
-    raw = frame[column].astype(str).str.strip()
+    """A column as datetime64 (dates); ``fmt`` is a strptime format, else ISO or MM/DD/YYYY;
+    missing cells and null tokens become NaT."""
+    raw = _stripped_cells(frame, [column]).set_axis(frame.index)
     null = raw.isin(NULL_TOKENS)
     parsed = pd.to_datetime(raw.where(~null), format=fmt, errors="coerce")
     expected = "a date" + (f" like {pd.Timestamp('2025-06-12').strftime(fmt)}" if fmt else "")
@@ -223,7 +232,7 @@ def booleans(frame: pd.DataFrame, column: str, *, source: str, location: str) ->
         position = bad.to_numpy().nonzero()[0][0]
         raise DataFormatError(
             source,
-            f"{location} line {int(frame[LINE].iloc[position])}",
+            at_line(location, frame[LINE].iloc[position]),
             f"field '{column}' = {frame[column].iloc[position]!r}: expected Yes/No or True/False",
         )
     return mapped.astype("boolean")

@@ -47,9 +47,9 @@ ERAS: dict[str, tuple[date, date | None]] = {
 }
 _KANJI_ERAS = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
 _ERA_DATE = re.compile(r"^(M|T|S|H|R|明治|大正|昭和|平成|令和)\s*(\d{1,2}|元)[./年](\d{1,2})[./月](\d{1,2})日?$")
-_ERA_TEXT = re.compile(r"(?:[MTSHR]\d{1,2}[./]\d{1,2}[./]\d{1,2}(?:\n|$))+")  # cells joined by newlines
+_ERA_TEXT = re.compile(r"(?:[MTSHR][0-9]{1,2}[./][0-9]{1,2}[./][0-9]{1,2}(?:\n|$))+")  # cells joined by newlines
 _ERA_TO_FIELDS = str.maketrans({**{era: f"{era}," for era in "MTSHR"}, ".": ",", "/": ","})
-_DATE_START = re.compile(r"^\s*\"?(?:[MTSHR]\d|明治|大正|昭和|平成|令和|\d)")
+_DATE_START = re.compile(r"^\s*\"?(?:[MTSHR]\s*(?:\d|元)|明治|大正|昭和|平成|令和|\d)")
 _TENOR = re.compile(r"^(\d{1,2})(?:年|Y)$")
 
 
@@ -82,7 +82,7 @@ def to_era(day: date) -> str:
 
 def _era_parts(raw: pd.Series) -> pd.DataFrame | None:
     """era, year, month, day columns via one regex check, one character translation and the C
-    CSV parser (None if any cell is not of the form S49.9.24)."""
+    CSV parser; None unless every cell is of the form S49.9.24 (ASCII digits)."""
     text = "\n".join(raw.str.strip())
     for kanji, letter in _KANJI_ERAS.items():
         text = text.replace(kanji, letter)
@@ -97,29 +97,35 @@ def _era_parts(raw: pd.Series) -> pd.DataFrame | None:
 
 
 def _era_dates(raw: pd.Series, lines: pd.Series, location: str) -> pd.Series:
-    """Vectorised :func:`era_date` over a column; the first bad cell raises DataFormatError."""
-    parts = _era_parts(raw)
+    """Vectorised :func:`era_date` over a column (cell by cell where some cell is written
+    otherwise, e.g. 平成31年4月30日); the first bad cell raises DataFormatError."""
+    parts = _era_parts(raw) if len(raw) else None
     if parts is None:
-        bad = ~raw.str.strip().str.match(_ERA_DATE)
-    else:
-        parts.index = raw.index
-        first_year = parts["era"].map({k: v[0].year for k, v in ERAS.items()})
-        stamp = pd.to_datetime(
-            pd.DataFrame({"year": first_year + parts["year"] - 1, "month": parts["month"], "day": parts["day"]}),
-            errors="coerce",
-        )
-        start = parts["era"].map({k: pd.Timestamp(v[0]) for k, v in ERAS.items()})
-        end = parts["era"].map({k: pd.Timestamp(v[1] or date(2100, 1, 1)) for k, v in ERAS.items()})
-        bad = stamp.isna() | start.isna() | (stamp < start) | (stamp > end)
+        return pd.Series([_era_cell(text, line, location) for text, line in zip(raw, lines)],
+                         index=raw.index, dtype="datetime64[ns]")
+    parts.index = raw.index
+    first_year = parts["era"].map({k: v[0].year for k, v in ERAS.items()})
+    stamp = pd.to_datetime(
+        pd.DataFrame({"year": first_year + parts["year"] - 1, "month": parts["month"], "day": parts["day"]}),
+        errors="coerce",
+    )
+    start = parts["era"].map({k: pd.Timestamp(v[0]) for k, v in ERAS.items()})
+    end = parts["era"].map({k: pd.Timestamp(v[1] or date(2100, 1, 1)) for k, v in ERAS.items()})
+    bad = stamp.isna() | start.isna() | (stamp < start) | (stamp > end)
     if bad.any():
         i = bad.to_numpy().nonzero()[0][0]
-        try:
-            era_date(raw.iloc[i])
-            problem = "expected a Japanese-era date like R7.5.21"
-        except ValueError as exc:
-            problem = str(exc)
-        raise DataFormatError(SOURCE, f"{location} line {lines.iloc[i]}", f"date {raw.iloc[i]!r}: {problem}")
+        _era_cell(raw.iloc[i], lines.iloc[i], location)  # raises, saying why, where era_date refuses it too
+        raise DataFormatError(SOURCE, f"{location} line {lines.iloc[i]}",
+                              f"date {raw.iloc[i]!r}: expected a Japanese-era date like R7.5.21")
     return stamp
+
+
+def _era_cell(text: str, line: object, location: str) -> pd.Timestamp:
+    """One era date as a Timestamp; DataFormatError naming the line if it is not one."""
+    try:
+        return pd.Timestamp(era_date(text))
+    except ValueError as exc:
+        raise DataFormatError(SOURCE, f"{location} line {line}", f"date {text!r}: {exc}") from None
 
 
 def _gregorian_dates(raw: pd.Series, lines: pd.Series, location: str) -> pd.Series:

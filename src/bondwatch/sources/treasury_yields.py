@@ -19,7 +19,7 @@ from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.fastcsv import curve_rows, read_numeric
-from bondwatch.sources.formats import LINE, decode, number_columns
+from bondwatch.sources.formats import LINE, at_line, decode, number_columns
 
 SOURCE = "treasury par yield curve"
 CURVE = "us_par"
@@ -67,7 +67,7 @@ def _parse_dates(raw: pd.Series, lines: pd.Series, location: str) -> pd.Series:
     if parsed.isna().any():
         position = parsed.isna().to_numpy().nonzero()[0][0]
         raise DataFormatError(
-            SOURCE, f"{location} line {lines.iloc[position]}",
+            SOURCE, at_line(location, lines.iloc[position]),
             f"date {text.iloc[position]!r}: expected MM/DD/YYYY or YYYY-MM-DD",
         )
     return parsed
