@@ -1,7 +1,7 @@
 """Fill the warehouse: from the official APIs (live) or from a folder of their files (offline mirror).
 
-Every file is parsed before anything is written, then all rows go in one atomic write
-(:func:`bondwatch.store.writing`). A file whose exact bytes were imported before is skipped,
+All rows of an update go in one atomic write (:func:`bondwatch.store.writing`): if any file
+fails to parse, nothing is stored. A file whose exact bytes were imported before is skipped,
 so importing the same folder twice changes nothing.
 """
 
@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+import signal
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +27,8 @@ from bondwatch.sources.registry import DATASETS, DERIVED, Dataset, rebuild_funct
 if TYPE_CHECKING:
     import httpx
     import pandas as pd
+
+WORKER_TIMEOUT_S = 120.0  # a parse worker silent this long is stopped and its files parsed here
 
 
 def select_datasets(only: list[str] | None) -> list[Dataset]:
@@ -109,28 +114,121 @@ def update(
 def import_batches(
     batches: list[tuple[Dataset, Fetched]], *, warehouse: str | Path | None = None
 ) -> pd.DataFrame:
-    """Parse every batch, then write them all in one atomic update and rebuild derived tables.
+    """Parse every batch, write them all in one atomic update and rebuild derived tables.
 
-    Nothing is written unless every file parsed. Rows of one dataset's files are merged per
-    table and written with one upsert (a later file wins on a shared key). Returns one row per
-    batch: dataset, location, rows, status ('imported' | 'unchanged').
+    Nothing reaches the warehouse unless every file parsed: rows are written to the temporary
+    copy of :func:`bondwatch.store.writing`, which any failure discards. The datasets holding
+    the second half of the bytes are parsed by a worker process (:func:`_parsed_elsewhere`) while
+    this one parses and writes the first half. Rows of one dataset's files are merged per table
+    and written with one upsert (a later file wins on a shared key). Returns one row per batch:
+    dataset, location, rows, status ('imported' | 'unchanged').
     """
     import pandas as pd
 
+    groups = [(dataset, [f for _, f in group]) for dataset, group in groupby(batches, key=lambda b: b[0])]
+    cut = _half_of_the_bytes(groups)
     records: list[store.ImportRecord] = []
     changed: set[str] = set()
-    with _cyclic_gc_paused():
-        parsed = [(d, f, d.parse_function()(f.data, f.location)) for d, f in batches]
+    with _cyclic_gc_paused(), _parsed_elsewhere(groups[cut:]) as later:
+        here = _parse_groups(groups[:cut])
         with store.writing(warehouse) as writer:
-            pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
-            for position, (dataset, fetched, result) in enumerate(parsed):
-                records.append(_record_import(writer, dataset, fetched, result, pending))
-                if position + 1 == len(parsed) or parsed[position + 1][0] is not dataset:
+            for part, results in ((groups[:cut], here), (groups[cut:], None)):
+                # the worker's results are waited for only once the first half is written
+                for (dataset, files), parsed in zip(part, later() if results is None else results):
+                    pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
+                    records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, parsed)]
                     changed |= _write_pending(writer, pending)
             for table, target, reads in DERIVED:
                 if changed & reads:
                     rebuild_function(target)(writer)
     return pd.DataFrame([r.__dict__ for r in records])
+
+
+def _parse_groups(groups: list[tuple[Dataset, list[Fetched]]]) -> list[list[Parsed]]:
+    """Each dataset's files parsed, in order."""
+    return [[dataset.parse_function()(f.data, f.location) for f in files] for dataset, files in groups]
+
+
+def _half_of_the_bytes(groups: list[tuple[Dataset, list[Fetched]]]) -> int:
+    """How many leading datasets hold at most half of all the bytes (at least one)."""
+    sizes = [sum(len(f.data) for f in files) for _, files in groups]
+    total, running = sum(sizes), 0
+    for count, size in enumerate(sizes):
+        running += size
+        if running > total / 2:
+            return max(count, 1)
+    return len(groups)
+
+
+@contextmanager
+def _parsed_elsewhere(groups: list[tuple[Dataset, list[Fetched]]]) -> Iterator[Callable[[], list[list[Parsed]]]]:
+    """Start parsing ``groups`` in a forked worker process and yield a function that returns
+    the results (as :func:`_parse_groups`).
+
+    Parsers are pure (bytes in, frames out), so a forked copy of this process runs them with
+    nothing to set up or to send, on the second CPU, and hands back the pickled results through
+    a pipe. Only on Linux with two or more CPUs, and unless ``BONDWATCH_PARSE_WORKER=0``. If
+    the worker fails in any way (a file that does not parse, a crash), the groups are parsed
+    again here, so errors are raised exactly as without a worker.
+    """
+    def in_process() -> list[list[Parsed]]:
+        return _parse_groups(groups)
+
+    if not groups or sys.platform != "linux" or (os.cpu_count() or 1) < 2 \
+            or os.environ.get("BONDWATCH_PARSE_WORKER") == "0":
+        yield in_process
+        return
+    import pickle
+
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: parse, send, and leave without running the parent's exit handlers
+        try:
+            os.close(readable)
+            with os.fdopen(writable, "wb") as pipe:
+                pickle.dump(_parse_groups(groups), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(writable)
+    reaped = False
+
+    def results() -> list[list[Parsed]]:
+        nonlocal reaped
+        data = _read_until_closed(readable, WORKER_TIMEOUT_S)
+        if data is None:  # no answer in time (a worker that hangs): stop it
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(readable)
+        reaped = True
+        try:
+            return pickle.loads(data or b"")
+        except Exception:  # nothing, or half of it, was sent: the worker failed; parse here
+            return in_process()
+
+    try:
+        yield results
+    finally:
+        if not reaped:  # this process failed first: stop the worker
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(readable)
+
+
+def _read_until_closed(fd: int, timeout_s: float) -> bytes | None:
+    """Everything written to the pipe ``fd`` until its writer closes it, or None after ``timeout_s``."""
+    import select
+    import time
+
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout_s
+    while True:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 @contextmanager
