@@ -81,21 +81,26 @@ def curve_tails(auctions: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
         out["tail_curve_bp"] = np.nan
         return out
     curve = curve.sort_values("date", kind="stable")
-    curve_days = curve["date"].to_numpy()
+    curve_days = _day_numbers(curve["date"])
     starts = np.flatnonzero(np.r_[True, curve_days[1:] != curve_days[:-1]])
     x_nodes = np.split(curve["tenor_years"].to_numpy(), starts[1:])
     y_nodes = np.split(curve["yield_pct"].to_numpy(), starts[1:])
-    nodes_by_date = {pd.Timestamp(curve_days[s]): (x, y) for s, x, y in zip(starts, x_nodes, y_nodes)}
+    nodes_by_day = {int(curve_days[s]): (x, y) for s, x, y in zip(starts, x_nodes, y_nodes)}
     priced = auctions["kind"].isin(["nominal", "bill", "cmb"]) & auctions["high_yield"].notna()
-    days, years = auctions["auction_date"].to_numpy(), remaining.to_numpy()
+    days, years = _day_numbers(auctions["auction_date"]).tolist(), remaining.to_numpy()
     curve_yield = np.full(len(auctions), np.nan)
     for i in np.flatnonzero(priced.to_numpy() & ~np.isnan(years)):
-        nodes = nodes_by_date.get(pd.Timestamp(days[i]))
+        nodes = nodes_by_day.get(days[i])
         if nodes is not None:
             curve_yield[i] = interpolate(nodes[0], nodes[1], years[i])
     out["curve_yield"] = curve_yield
     out["tail_curve_bp"] = (auctions["high_yield"] - out["curve_yield"]) * 100.0
     return out
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (int64), whatever the datetime unit."""
+    return pd.to_datetime(dates).to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def _history_stats(values: np.ndarray, dates: np.ndarray, usable: np.ndarray, floor: float) -> dict[str, np.ndarray]:
@@ -149,19 +154,21 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:.1f}%"
 
 
-def _reason(metric: Metric, value: float, mean: float, z: float, tenor: str, contribution: float) -> str:
+_MEANINGS = {  # metric -> (what a stronger reading means, what a weaker one means)
+    "bid_to_cover": ("more bids per dollar sold", "fewer bids per dollar sold"),
+    "dealer_pct": ("dealers were left with less", "dealers had to take more"),
+    "indirect_pct": ("more end-investor demand via indirect bids", "less demand via indirect bids"),
+    "tail_curve_bp": ("priced richer than the market curve", "priced cheaper than the market curve"),
+    "tail_median_bp": ("bids tightly clustered", "bids widely dispersed"),
+}
+
+
+def _reason(metric: Metric, value: float, mean: float, z: float, tenor_name: str, contribution: float) -> str:
     direction = "above" if value > mean else "below" if value < mean else "at"
-    good = contribution > 0
-    meaning = {
-        "bid_to_cover": ("more bids per dollar sold", "fewer bids per dollar sold"),
-        "dealer_pct": ("dealers were left with less", "dealers had to take more"),
-        "indirect_pct": ("more end-investor demand via indirect bids", "less demand via indirect bids"),
-        "tail_curve_bp": ("priced richer than the market curve", "priced cheaper than the market curve"),
-        "tail_median_bp": ("bids tightly clustered", "bids widely dispersed"),
-    }[metric.column][0 if good else 1]
+    meaning = _MEANINGS[metric.column][0 if contribution > 0 else 1]
     return (
         f"{metric.label} {_fmt(value, metric.unit)} {direction} the {_fmt(mean, metric.unit)} average "
-        f"of the previous {LOOKBACK} {describe(tenor)} auctions ({z:+.1f} sd): {meaning}"
+        f"of the previous {LOOKBACK} {tenor_name} auctions ({z:+.1f} sd): {meaning}"
     )
 
 
@@ -241,6 +248,7 @@ def _tenor_cards(tenor: str, group: pd.DataFrame) -> list[dict]:
     }
     raw = {m.column: _column(group, m.column) for m in METRICS if m.sign}
     scores = _scores(vs_last6)
+    tenor_name = describe(tenor)
     auction_dates, issue_dates, maturity_dates = (_dates(group, c) for c in ("auction_date", "issue_date", "maturity_date"))
     offering = _column(group, "offering_usd")
     cusips, kinds = group["cusip"].tolist(), group["kind"].tolist()
@@ -249,7 +257,7 @@ def _tenor_cards(tenor: str, group: pd.DataFrame) -> list[dict]:
     cards = []
     for i in range(len(group)):
         metrics = {column: {k: v[i] for k, v in fields.items()} for column, fields in vs_last6.items()}
-        score, verdict, reasons = _verdict(scores[i], metrics, {c: v[i] for c, v in raw.items()}, excluded[i], tenor)
+        score, verdict, reasons = _verdict(scores[i], metrics, {c: v[i] for c, v in raw.items()}, excluded[i], tenor_name)
         reopening = texts["reopening"][i]
         cards.append({
             "auction_date": auction_dates[i],
@@ -289,7 +297,7 @@ def _scores(vs_last6: dict[str, dict[str, list]]) -> np.ndarray:
 
 
 def _verdict(
-    score: float, metrics: dict[str, dict], values: dict[str, float | None], excluded: str | None, tenor: str
+    score: float, metrics: dict[str, dict], values: dict[str, float | None], excluded: str | None, tenor_name: str
 ) -> tuple[float | None, str | None, list[str]]:
     """Score (rounded to 2 dp), verdict and reasons of one auction from its summed ``score``
     (:func:`_scores`) and its ``vs_last6`` entries."""
@@ -300,9 +308,9 @@ def _verdict(
         for m in METRICS if m.sign and metrics[m.column]["z"] is not None
     ]
     if not contributions:
-        return None, None, [f"fewer than {MIN_FOR_Z} previous {describe(tenor)} auctions: no verdict"]
+        return None, None, [f"fewer than {MIN_FOR_Z} previous {tenor_name} auctions: no verdict"]
     reasons = [
-        _reason(m, values[m.column], metrics[m.column]["mean"], metrics[m.column]["z"], tenor, contribution)
+        _reason(m, values[m.column], metrics[m.column]["mean"], metrics[m.column]["z"], tenor_name, contribution)
         for contribution, m in sorted(contributions, key=lambda c: -abs(c[0]))
         if abs(contribution) >= 0.5
     ]
