@@ -1,7 +1,7 @@
 """Fill the warehouse: from the official APIs (live) or from a folder of their files (offline mirror).
 
-All rows of an update go in one atomic write (:func:`bondwatch.store.writing`): if any file
-fails to parse, nothing is stored. A file whose exact bytes were imported before is skipped,
+Every file is parsed before anything is written, then all rows go in one atomic write
+(:func:`bondwatch.store.writing`). A file whose exact bytes were imported before is skipped,
 so importing the same folder twice changes nothing.
 """
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import httpx
     import pandas as pd
 
-WORKER_TIMEOUT_S = 120.0  # a parse worker silent this long is stopped and its files parsed here
+WORKER_TIMEOUT_S = 120.0  # a parse worker not done within this is stopped and its files parsed here
 
 
 def select_datasets(only: list[str] | None) -> list[Dataset]:
@@ -114,14 +114,13 @@ def update(
 def import_batches(
     batches: list[tuple[Dataset, Fetched]], *, warehouse: str | Path | None = None
 ) -> pd.DataFrame:
-    """Parse every batch, write them all in one atomic update and rebuild derived tables.
+    """Parse every batch, then write them all in one atomic update and rebuild derived tables.
 
-    Nothing reaches the warehouse unless every file parsed: rows are written to the temporary
-    copy of :func:`bondwatch.store.writing`, which any failure discards. The datasets holding
-    the second half of the bytes are parsed by a worker process (:func:`_parsed_elsewhere`) while
-    this one parses and writes the first half. Rows of one dataset's files are merged per table
-    and written with one upsert (a later file wins on a shared key). Returns one row per batch:
-    dataset, location, rows, status ('imported' | 'unchanged').
+    Nothing is written unless every file parsed. The datasets holding the second half of the
+    bytes are parsed by a worker process (:func:`_parsed_elsewhere`) while this one parses the
+    first half. Rows of one dataset's files are merged per table and written with one upsert (a
+    later file wins on a shared key). Returns one row per batch: dataset, location, rows,
+    status ('imported' | 'unchanged').
     """
     import pandas as pd
 
@@ -129,15 +128,14 @@ def import_batches(
     cut = _half_of_the_bytes(groups)
     records: list[store.ImportRecord] = []
     changed: set[str] = set()
-    with _cyclic_gc_paused(), _parsed_elsewhere(groups[cut:]) as later:
-        here = _parse_groups(groups[:cut])
+    with _cyclic_gc_paused():
+        with _parsed_elsewhere(groups[cut:]) as later:
+            parsed = _parse_groups(groups[:cut]) + later()
         with store.writing(warehouse) as writer:
-            for part, results in ((groups[:cut], here), (groups[cut:], None)):
-                # the worker's results are waited for only once the first half is written
-                for (dataset, files), parsed in zip(part, later() if results is None else results):
-                    pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
-                    records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, parsed)]
-                    changed |= _write_pending(writer, pending)
+            for (dataset, files), results in zip(groups, parsed):
+                pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
+                records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, results)]
+                changed |= _write_pending(writer, pending)
             for table, target, reads in DERIVED:
                 if changed & reads:
                     rebuild_function(target)(writer)
@@ -163,59 +161,102 @@ def _half_of_the_bytes(groups: list[tuple[Dataset, list[Fetched]]]) -> int:
 @contextmanager
 def _parsed_elsewhere(groups: list[tuple[Dataset, list[Fetched]]]) -> Iterator[Callable[[], list[list[Parsed]]]]:
     """Start parsing ``groups`` in a forked worker process and yield a function that returns
-    the results (as :func:`_parse_groups`).
+    the results (as :func:`_parse_groups`; call it once).
 
     Parsers are pure (bytes in, frames out), so a forked copy of this process runs them with
     nothing to set up or to send, on the second CPU, and hands back the pickled results through
-    a pipe. Only on Linux with two or more CPUs, and unless ``BONDWATCH_PARSE_WORKER=0``. If
-    the worker fails in any way (a file that does not parse, a crash), the groups are parsed
-    again here, so errors are raised exactly as without a worker.
+    a pipe. Only on Linux with two or more CPUs, and unless ``BONDWATCH_PARSE_WORKER=0``. If the
+    worker cannot start or fails in any way (a file that does not parse, a crash, no answer
+    within WORKER_TIMEOUT_S), the groups are parsed here instead, so errors are raised exactly
+    as without a worker. Leaving the block stops a worker still running.
     """
     def in_process() -> list[list[Parsed]]:
         return _parse_groups(groups)
 
-    if not groups or sys.platform != "linux" or (os.cpu_count() or 1) < 2 \
-            or os.environ.get("BONDWATCH_PARSE_WORKER") == "0":
+    worker = None
+    if groups and sys.platform == "linux" and (os.cpu_count() or 1) > 1 \
+            and os.environ.get("BONDWATCH_PARSE_WORKER") != "0":
+        worker = _start_worker(groups)
+    if worker is None:
         yield in_process
         return
-    import pickle
-
-    readable, writable = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: parse, send, and leave without running the parent's exit handlers
-        try:
-            os.close(readable)
-            with os.fdopen(writable, "wb") as pipe:
-                pickle.dump(_parse_groups(groups), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        finally:
-            os._exit(0)
-    os.close(writable)
+    pid, readable = worker
     reaped = False
 
     def results() -> list[list[Parsed]]:
+        import pickle
+
         nonlocal reaped
         data = _read_until_closed(readable, WORKER_TIMEOUT_S)
-        if data is None:  # no answer in time (a worker that hangs): stop it
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(readable)
+        _reap(pid, kill=data is None)  # done (it closed the pipe), or no answer in time
         reaped = True
         try:
             return pickle.loads(data or b"")
-        except Exception:  # nothing, or half of it, was sent: the worker failed; parse here
+        except Exception:  # no answer, or only part of one: the worker failed
             return in_process()
 
     try:
         yield results
     finally:
-        if not reaped:  # this process failed first: stop the worker
+        os.close(readable)
+        if not reaped:  # this process failed or stopped first
+            _reap(pid, kill=True)
+
+
+def _start_worker(groups: list[tuple[Dataset, list[Fetched]]]) -> tuple[int, int] | None:
+    """Fork a process that parses ``groups`` and writes the pickled results to a pipe; returns
+    (its pid, the pipe's read end), or None if no process could be started."""
+    import pickle
+
+    try:
+        readable, writable = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:  # no process to be had (process limits, memory)
+        os.close(readable)
+        os.close(writable)
+        return None
+    if pid == 0:  # the worker: parse, send and leave, without the parent's exit handlers
+        status = 1
+        try:
+            signal.alarm(int(WORKER_TIMEOUT_S) + 1)  # never outlive the parent's wait
+            _close_descriptors_but(writable)
+            with os.fdopen(writable, "wb") as pipe:
+                pickle.dump(_parse_groups(groups), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writable)
+    return pid, readable
+
+
+def _close_descriptors_but(keep: int) -> None:
+    """Close every open file descriptor above stderr except ``keep`` (Linux: /proc/self/fd), so
+    that a worker holds no pipe or file of the parent's open."""
+    for name in os.listdir("/proc/self/fd"):
+        if int(name) > 2 and int(name) != keep:
+            try:
+                os.close(int(name))
+            except OSError:  # the descriptor listdir itself used
+                pass
+
+
+def _reap(pid: int, *, kill: bool) -> None:
+    """Wait for the worker ``pid`` to end (killing it first if ``kill``), unless someone else
+    reaped it already (a host program that ignores SIGCHLD or reaps its children itself)."""
+    try:
+        if kill:
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            os.close(readable)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def _read_until_closed(fd: int, timeout_s: float) -> bytes | None:
-    """Everything written to the pipe ``fd`` until its writer closes it, or None after ``timeout_s``."""
+    """Everything written to the pipe ``fd`` until its writer closes it, or None if that has
+    not happened within ``timeout_s`` seconds."""
     import select
     import time
 
