@@ -1,7 +1,7 @@
 """Fill the warehouse: from the official APIs (live) or from a folder of their files (offline mirror).
 
-Every file is parsed before anything is written, then all rows go in one atomic write
-(:func:`bondwatch.store.writing`). A file whose exact bytes were imported before is skipped,
+All rows of an update go in one atomic write (:func:`bondwatch.store.writing`): if any file
+fails to parse, nothing is stored. A file whose exact bytes were imported before is skipped,
 so importing the same folder twice changes nothing.
 """
 
@@ -114,13 +114,14 @@ def update(
 def import_batches(
     batches: list[tuple[Dataset, Fetched]], *, warehouse: str | Path | None = None
 ) -> pd.DataFrame:
-    """Parse every batch, then write them all in one atomic update and rebuild derived tables.
+    """Parse every batch, write them all in one atomic update and rebuild derived tables.
 
-    Nothing is written unless every file parsed. The datasets holding the second half of the
-    bytes are parsed by a worker process (:func:`_parsed_elsewhere`) while this one parses the
-    first half. Rows of one dataset's files are merged per table and written with one upsert (a
-    later file wins on a shared key). Returns one row per batch: dataset, location, rows,
-    status ('imported' | 'unchanged').
+    Nothing reaches the warehouse unless every file parsed: rows go to the temporary copy of
+    :func:`bondwatch.store.writing`, which any failure discards. The datasets holding the
+    second half of the bytes are parsed by a worker process (:func:`_parsed_elsewhere`) while
+    this one parses the first half and writes it. Rows of one dataset's files are merged per
+    table and written with one upsert (a later file wins on a shared key). Returns one row per
+    batch: dataset, location, rows, status ('imported' | 'unchanged').
     """
     import pandas as pd
 
@@ -128,14 +129,15 @@ def import_batches(
     cut = _half_of_the_bytes(groups)
     records: list[store.ImportRecord] = []
     changed: set[str] = set()
-    with _cyclic_gc_paused():
-        with _parsed_elsewhere(groups[cut:]) as later:
-            parsed = _parse_groups(groups[:cut]) + later()
+    with _cyclic_gc_paused(), _parsed_elsewhere(groups[cut:]) as later:
+        here = _parse_groups(groups[:cut])
         with store.writing(warehouse) as writer:
-            for (dataset, files), results in zip(groups, parsed):
-                pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
-                records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, results)]
-                changed |= _write_pending(writer, pending)
+            for part, results in ((groups[:cut], here), (groups[cut:], None)):
+                # the worker's results are waited for once the first half is written
+                for (dataset, files), parsed in zip(part, later() if results is None else results):
+                    pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
+                    records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, parsed)]
+                    changed |= _write_pending(writer, pending)
             for table, target, reads in DERIVED:
                 if changed & reads:
                     rebuild_function(target)(writer)
