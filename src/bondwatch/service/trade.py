@@ -362,8 +362,10 @@ def tariff_impact(
     defaults to the value derived from the preset's evidence; ``usdjpy`` (yen per dollar)
     defaults to the exporter's planning rate, and a different rate adds an FX effect;
     ``customs_value_usd``, ``market_price_usd`` and ``margin_usd`` (US dollars a vehicle) replace
-    the preset's (:func:`per_unit_values`). ``by``: month, quarter, year or period. Each bucket has a row ``origin='all'`` with the totals,
-    the value-weighted effective tariff rate and ``operating_profit_change_jpy`` (tariff + FX).
+    the preset's (:func:`per_unit_values`; a given price also moves the margin, unless one is
+    given). ``by``: month, quarter, year or period. Each bucket has a row ``origin='all'`` with
+    the totals, the value-weighted effective tariff rate and ``operating_profit_change_jpy``
+    (tariff + FX).
     Money columns: ``*_usd`` US dollars, ``*_jpy`` yen.
     """
     exporters = [name for name in _preset_names() if "origins" in load_preset(name)]
