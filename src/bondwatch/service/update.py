@@ -329,7 +329,6 @@ def _write_pending(writer: store.Writer, pending: dict[tuple[str, tuple[str, ...
         for same in by_columns.values():
             writer.upsert(table, same[0] if len(same) == 1 else pd.concat(same, ignore_index=True), key)
         written.add(table)
-    pending.clear()
     return written
 
 
