@@ -98,9 +98,14 @@ def curve_tails(auctions: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates as datetime64[D] (NaT kept), whatever the datetime unit they come in."""
+    return pd.to_datetime(dates).to_numpy().astype("datetime64[D]")
+
+
 def _day_numbers(dates: pd.Series) -> np.ndarray:
-    """Dates as whole days since 1970-01-01 (int64), whatever the datetime unit."""
-    return pd.to_datetime(dates).to_numpy().astype("datetime64[D]").astype(np.int64)
+    """Dates as whole days since 1970-01-01 (int64)."""
+    return _days(dates).astype(np.int64)
 
 
 def _history_stats(values: np.ndarray, dates: np.ndarray, usable: np.ndarray, floor: float) -> dict[str, np.ndarray]:
@@ -205,8 +210,7 @@ def _column(group: pd.DataFrame, name: str, digits: int | None = None) -> list[f
 def _dates(group: pd.DataFrame, name: str) -> list[str | None]:
     if name not in group:
         return [None] * len(group)
-    days = pd.to_datetime(group[name]).to_numpy().astype("datetime64[D]")
-    return [None if t == "NaT" else t for t in np.datetime_as_string(days).tolist()]
+    return [None if t == "NaT" else t for t in np.datetime_as_string(_days(group[name])).tolist()]
 
 
 def _values(group: pd.DataFrame, name: str) -> list:
