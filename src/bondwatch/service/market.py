@@ -159,9 +159,12 @@ def series(
     """Observations of a stored series (FRED ID such as 'T10YIE', or 'BOJ:FM01:STRDCLUCON').
 
     Columns: series_id, date, value (the publisher's units, see ``.attrs['units']``). With
-    ``fetch=True`` a FRED series not yet stored is fetched live first.
+    ``fetch=True`` a FRED series not yet stored is fetched live first. Titles of FRED CSV
+    downloads (which carry none) come from :data:`bondwatch.sources.fred.KNOWN`.
     """
     import pandas as pd
+
+    from bondwatch.sources.fred import KNOWN
 
     wanted = str(series_id).strip()
     wanted = wanted if wanted.upper().startswith("BOJ:") else wanted.upper()
@@ -184,7 +187,8 @@ def series(
         )
         meta = wh.rows("SELECT title, units, frequency, source FROM series_meta WHERE series_id = ?", [wanted])
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    frame.attrs.update(dict(zip(("title", "units", "frequency", "source"), meta[0] if meta else (None,) * 4)))
+    known = (*KNOWN[wanted], "FRED") if wanted in KNOWN else (None,) * 4
+    frame.attrs.update(dict(zip(("title", "units", "frequency", "source"), meta[0] if meta else known)))
     return frame
 
 
