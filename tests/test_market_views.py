@@ -46,8 +46,10 @@ def test_jgb_curve_and_interpolation(home, capsys):
     code, out, _ = run_cli(capsys, "curve", "jp", "--date", "2025-05-21", "--at", "7.5y", "--json")
     rows = {r["tenor"]: r for r in json.loads(out)["rows"]}
     assert rows["10Y"]["yield_pct"] == 1.53 and rows["30Y"]["yield_pct"] == 2.976
-    # 7.5y halfway between 7Y 1.144 and 8Y 1.259
-    assert rows["7.5y"]["yield_pct"] == pytest.approx((1.144 + 1.259) / 2) and rows["7.5y"]["interpolated"]
+    # 7.5y halfway between 7Y 1.144 and 8Y 1.259: 1.2015, printed to MOF's 3 decimals
+    assert rows["7.5y"]["yield_pct"] == 1.202 and rows["7.5y"]["interpolated"]
+    exact = market.yield_curve("jp", "2025-05-21", at=["7.5y"]).set_index("tenor").loc["7.5y", "yield_pct"]
+    assert exact == pytest.approx((1.144 + 1.259) / 2)
     frame = market.yield_curve("jp", "2025-05-24")  # a Saturday: the Friday curve
     assert str(frame["date"].iloc[0]) == "2025-05-23"
 
