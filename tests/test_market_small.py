@@ -338,3 +338,20 @@ def test_unknown_chart_format_is_one_line(home, capsys, tmp_path, args):
     code, out, err = run_cli(capsys, *args, "--chart", str(tmp_path / "chart.jpg"))
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "unknown chart format '.jpg'; expected a file name ending in .png, .svg or .pdf" in err
+
+
+def test_tables_print_published_figures_with_their_decimals_and_separators(home, capsys):
+    code, out, _ = run_cli(capsys, "fx", "usdjpy")
+    assert code == 0 and "2025-12-31  156.80" in out and "2025-12-30  156.26" in out  # H.10 prints 2 decimals
+    code, out, _ = run_cli(capsys, "series", "WALCL")
+    assert code == 0 and "2025-12-24  6,581,231" in out
+
+
+def test_output_helpers():
+    from bondwatch.cli.output import clean, fmt, fmt_published, published_decimals
+
+    assert clean(4.0649999999999995, "high_yield") == 4.065 and clean(4.0649999999999995) == 4.065
+    assert clean(-24.299999999999955, "chg_3m_bn") == -24.3 and clean(float("nan")) is None
+    assert fmt(None, 3, "%") == fmt(float("nan"), 3, "%") == "-" and fmt(6581231.0, 0) == "6,581,231"
+    assert fmt_published(6581231.0) == "6,581,231" and fmt_published(1e-7) == "0.0000001"
+    assert published_decimals([156.1, 156.26, float("nan")]) == 2

@@ -16,6 +16,7 @@ from bondwatch.cli.output import (
     fmt,
     fmt_published,
     frame_records,
+    published_decimals,
     table,
     warn,
 )
@@ -78,7 +79,8 @@ def series(series_id: str, since: str | None, until: str | None, fetch: bool, ch
                      f"latest {fmt_published(stats['latest'])}; max {fmt_published(stats['max'])} on {stats['max_date']}; "
                      f"min {fmt_published(stats['min'])} on {stats['min_date']}")
         tail = frame.tail(10)
-        lines.append(table([[d.isoformat(), fmt_published(v)] for d, v in zip(tail["date"], tail["value"])],
+        digits = published_decimals(tail["value"])
+        lines.append(table([[d.isoformat(), fmt(v, digits)] for d, v in zip(tail["date"], tail["value"])],
                            ["date", "value"], align_right=[1]))
     _emit(frame, as_json, as_csv, "\n".join(lines), series_id=series_id.upper(),
           meta={k: meta.get(k) for k in ("title", "units", "frequency", "source", "held_from", "held_to")},
@@ -118,8 +120,8 @@ def fx(pair: str, since: str | None, as_json: bool, as_csv: bool) -> None:
     tail = frame.tail(15)
     held = f"the warehouse holds {frame.attrs['held_from']} to {frame.attrs['held_to']}"
     readable = f"{pair.upper()} ({frame.attrs['units']}; {held})\n" + table(
-        [[d.isoformat(), fmt_published(r)] for d, r in zip(tail["date"], tail["rate"])], ["date", "rate"],
-        align_right=[1])
+        [[d.isoformat(), fmt(r, published_decimals(tail["rate"]))] for d, r in zip(tail["date"], tail["rate"])],
+        ["date", "rate"], align_right=[1])
     _emit(frame, as_json, as_csv, readable, pair=pair.lower(), units=frame.attrs["units"],
           held_from=frame.attrs["held_from"], held_to=frame.attrs["held_to"])
 

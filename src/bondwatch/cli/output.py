@@ -96,13 +96,17 @@ def fmt(value: Any, digits: int = 2, suffix: str = "") -> str:
     return str(value)
 
 
+def published_decimals(values: Iterable[Any]) -> int:
+    """The decimals a column of published figures needs so that none loses a digit
+    (156.1 and 156.26 -> 2); missing values are skipped."""
+    exponents = [Decimal(repr(clean(float(v)))).normalize().as_tuple().exponent for v in values if not _missing(v)]
+    return max((max(0, -int(e)) for e in exponents), default=0)
+
+
 def fmt_published(value: Any) -> str:
     """A published figure as printed, with thousands separators: 6581231.0 -> '6,581,231',
     4.14 -> '4.14'; ``-`` when missing."""
-    if _missing(value):
-        return MISSING
-    exponent = Decimal(repr(clean(float(value)))).normalize().as_tuple().exponent
-    return fmt(float(value), max(0, -int(exponent)))
+    return fmt(value, published_decimals([value]))
 
 
 def warn(warnings: Iterable[str]) -> None:
