@@ -155,7 +155,7 @@ def test_readable_table_and_chart(home_with_auctions, capsys, tmp_path):
         (["auction", "30y", "--date", "13/06/2025"], "expected a date as YYYY-MM-DD"),
         (["auction", "912810UK3"], "not a valid CUSIP"),
         (["auction", "912810ZZ4"], "no auction of CUSIP 912810ZZ4"),
-        (["auction", "30y", "--chart", "x.gif"], "expected a file name ending in .png or .svg"),
+        (["auction", "30y", "--chart", "x.gif"], "expected a file name ending in .png, .svg or .pdf"),
     ],
 )
 def test_bad_requests_give_one_line_and_exit_2(home_with_auctions, capsys, args, message):

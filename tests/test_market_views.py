@@ -31,7 +31,8 @@ def test_series_json_t10yie(home, capsys):
     code, out, _ = run_cli(capsys, "series", "T10YIE", "--json")
     payload = json.loads(out)
     assert code == 0
-    assert {"date": "2025-05-21", "value": 2.35, "series_id": "T10YIE"} in payload["rows"]
+    row = next(r for r in payload["rows"] if r["date"] == "2025-05-21")
+    assert (row["series_id"], row["value"]) == ("T10YIE", 2.35)
     assert (payload["summary"]["max"], payload["summary"]["max_date"]) == (3.02, "2022-04-21")
     assert payload["rows"][0]["date"] == "2003-01-02"
 
@@ -46,8 +47,10 @@ def test_jgb_curve_and_interpolation(home, capsys):
     code, out, _ = run_cli(capsys, "curve", "jp", "--date", "2025-05-21", "--at", "7.5y", "--json")
     rows = {r["tenor"]: r for r in json.loads(out)["rows"]}
     assert rows["10Y"]["yield_pct"] == 1.53 and rows["30Y"]["yield_pct"] == 2.976
-    # 7.5y halfway between 7Y 1.144 and 8Y 1.259
-    assert rows["7.5y"]["yield_pct"] == pytest.approx((1.144 + 1.259) / 2) and rows["7.5y"]["interpolated"]
+    # 7.5y halfway between 7Y 1.144 and 8Y 1.259: 1.2015, printed to MOF's 3 decimals
+    assert rows["7.5y"]["yield_pct"] == 1.202 and rows["7.5y"]["interpolated"]
+    exact = market.yield_curve("jp", "2025-05-21", at=["7.5y"]).set_index("tenor").loc["7.5y", "yield_pct"]
+    assert exact == pytest.approx((1.144 + 1.259) / 2)
     frame = market.yield_curve("jp", "2025-05-24")  # a Saturday: the Friday curve
     assert str(frame["date"].iloc[0]) == "2025-05-23"
 
@@ -88,7 +91,7 @@ def test_snapshot(home, capsys):
         (("series", "NOSUCH"), "series 'NOSUCH' is not in the warehouse"),
         (("foreign", "--holder", "narnia"), "--holder 'narnia': unknown holder"),
         (("curve", "jp", "--at", "45y"), "outside the published maturities (1-40 years)"),
-        (("curve", "us", "--date", "1950-01-03"), "no US Treasury par curve on or shortly before 1950-01-03"),
+        (("curve", "us", "--date", "1950-01-03"), "no US Treasury par curve on or within 10 days before 1950-01-03 in the warehouse (it holds 1990-01-02 to 2025-07-11)"),
         (("fx", "eurusd"), "fx pair 'eurusd': expected one of usdjpy, usdcny"),
         (("snapshot", "--date", "2025-13-01"), "--date '2025-13-01': expected a date as YYYY-MM-DD"),
     ],
@@ -97,3 +100,35 @@ def test_bad_usage_one_line(home, capsys, args, message):
     code, out, err = run_cli(capsys, *args)
     assert code == 2
     assert message in err and err.count("\n") == 1
+
+
+def test_snapshot_2026_02_27_shows_dgs10_dated_and_mixes_no_dates(home, capsys):
+    code, out, err = run_cli(capsys, "snapshot", "--date", "2026-02-27", "--json")
+    assert code == 0
+    items = {i["label"]: i for i in json.loads(out)["items"]}
+    ust = items["UST 10y"]
+    # the newer DGS10 (4.14 on 2025-12-30), not the par curve's 4.43 of 2025-07-11, and no 0.0 changes
+    assert (ust["value"], ust["as_of"], ust["source"]) == (4.14, "2025-12-30", "DGS10")
+    assert ust["chg_1w"] is None and ust["chg_1m"] is None and ust["chg_1y"] is None
+    assert (items["JGB 10y"]["value"], items["JGB 10y"]["as_of"]) == (2.132, "2026-02-27")
+    assert items["UST-JGB 10y spread"]["value"] is None
+    assert "warning: UST-JGB 10y spread: not computed: UST 10y is dated 2025-12-30, JGB 10y 2026-02-27" in err
+
+
+def test_fred_provenance_rows_equal_the_observations(full_warehouse):
+    from bondwatch import store
+
+    with store.Warehouse(full_warehouse) as wh:
+        rows = dict(wh.rows(
+            "SELECT p.location, p.rows - (SELECT count(*) FROM series s WHERE s.provenance_id = p.id) "
+            "FROM provenance p WHERE p.dataset = 'fred.series'"))
+        dgs10 = wh.rows("SELECT rows FROM provenance WHERE location LIKE '%/DGS10.csv'")[0][0]
+    assert len(rows) == 13 and set(rows.values()) == {0}
+    assert dgs10 == 15983  # 16,485 dated lines, 502 of them empty (holidays)
+
+
+def test_curve_csv_without_float_noise(home, capsys):
+    code, out, _ = run_cli(capsys, "curve", "us", "--date", "2025-03-20", "--at", "6y", "--csv")
+    assert code == 0 and "us_par,2025-03-20,6y,6.0,4.065,,True" in out  # was 4.0649999999999995
+    code, out, _ = run_cli(capsys, "series", "WALCL")
+    assert code == 0 and "latest 6,581,231" in out and "e+06" not in out

@@ -36,12 +36,14 @@ def test_empty_values_are_no_observation():
     assert dgs30.notna().all()
 
 
-def test_metadata_and_vintage():
+def test_vintage_and_observations_only():
+    """A CSV download carries no metadata: the parse gives observations only (titles come from
+    KNOWN when read), so the provenance row count is the observation count."""
     path = need_mirror() / "fred" / "WALCL.csv"
     parsed = fred.parse(path.read_bytes(), str(path))
     assert parsed.vintage == "WALCL through 2025-12-24"
-    meta = parsed.extra[0].frame.iloc[0]
-    assert meta["units"] == "millions of dollars" and meta["frequency"] == "weekly"
+    assert parsed.extra == [] and len(parsed.frame) == 1202
+    assert fred.KNOWN["WALCL"][1:] == ("millions of dollars", "weekly")
 
 
 def test_older_layout_with_dots_and_several_series():

@@ -1,20 +1,62 @@
-"""Charts (matplotlib, PNG or SVG by file suffix). Imported only when a chart is asked for."""
+"""Charts (matplotlib; PNG, SVG or PDF by file suffix). Imported only when a chart is asked for.
+
+Every chart is checked by :func:`figure_path` before it is drawn and written by :func:`save_figure`,
+so every command accepts the same formats and fails the same way.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bondwatch.errors import UsageError
 
-SUFFIXES = (".png", ".svg")
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def figure_path(path: str | Path) -> Path:
-    """Check the chart file name: it must end in .png or .svg."""
+    """Check the chart file name: it must end in .png, .svg or .pdf (UsageError otherwise)."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
-        raise UsageError(f"--chart {path}: expected a file name ending in .png or .svg")
+        found = f"unknown chart format {path.suffix!r}" if path.suffix else "no file extension"
+        raise UsageError(f"--chart {path}: {found}; expected a file name ending in .png, .svg or .pdf")
     return path
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` to ``path`` (format from the suffix, see :func:`figure_path`), close it and
+    return the path."""
+    path = figure_path(path)
+    try:
+        fig.savefig(path, format=path.suffix.lower()[1:])
+    finally:
+        _pyplot().close(fig)
+    return path
+
+
+def series_chart(frame: pd.DataFrame, x: str, y: str, title: str, path: str | Path) -> Path:
+    """A line chart of ``frame[y]`` against ``frame[x]`` (the publisher's units). Returns the path."""
+    figure_path(path)
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.plot(frame[x], frame[y], linewidth=1)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return save_figure(fig, path)
 
 
 def auction_chart(card: dict, path: str | Path, count: int = 24) -> Path:
@@ -22,11 +64,8 @@ def auction_chart(card: dict, path: str | Path, count: int = 24) -> Path:
 
     The chosen auction is highlighted. Returns the written path.
     """
-    path = figure_path(path)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    figure_path(path)
+    plt = _pyplot()
 
     from bondwatch.service.auctions import list_cards
     from bondwatch.tenors import describe
@@ -64,6 +103,4 @@ def auction_chart(card: dict, path: str | Path, count: int = 24) -> Path:
     )
     fig.text(0.01, 0.005, "Source: US Treasury (Fiscal Data, TreasuryDirect), par yield curve. bondwatch", fontsize=7)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

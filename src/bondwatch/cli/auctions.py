@@ -31,7 +31,7 @@ def render_card(card: dict) -> str:
         f"{describe(card['tenor'])} {kind} {card['cusip']} auctioned {card['auction_date']}: "
         f"${fmt(size, 1)}bn {card['security_term']}, matures {card['maturity_date']}"
     )
-    yields = f"high yield {fmt(card['high_yield'], 3)}%  median {fmt(card['median_yield'], 3)}%"
+    yields = f"high yield {fmt(card['high_yield'], 3, '%')}  median {fmt(card['median_yield'], 3, '%')}"
     if card["curve_yield"] is not None:
         yields += f"  par curve at {card['remaining_years']:.2f}y {card['curve_yield']:.3f}% (close)"
     rows = []
@@ -70,9 +70,9 @@ def _json_card(card: dict) -> dict:
 @click.option("--date", "date", metavar="YYYY-MM-DD", help="The auction of this tenor on this date.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
-@click.option("--chart", type=click.Path(dir_okay=False), help="Draw the tenor's last 24 auctions to a .png or .svg.")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Draw the tenor's last 24 auctions to a .png, .svg or .pdf.")
 def auction(target: str, date: str | None, as_json: bool, as_csv: bool, chart: str | None) -> None:
-    """Scorecard of an auction: TARGET is a tenor (30y, 10y-tips, 13w) or a CUSIP.
+    """Scorecard of an auction: TARGET is a tenor (30y, 10y-tips, 2y-frn; 13w bills when imported live) or a CUSIP.
 
     A tenor gives its latest auction (or the one on --date); a CUSIP gives all its auctions.
     """
@@ -103,11 +103,15 @@ def _flat(cards: list[dict]) -> list[dict]:
 @click.option("--tenor", help="Only this tenor (30y, 10y, 10y-tips, ...).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Auctions on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Auctions on or before this date.")
+@click.option("--last", type=click.IntRange(min=1), metavar="N", help="Only the last N of those auctions.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (full scorecards).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per auction).")
-def auctions(tenor: str | None, since: str | None, until: str | None, as_json: bool, as_csv: bool) -> None:
+def auctions(tenor: str | None, since: str | None, until: str | None, last: int | None, as_json: bool,
+             as_csv: bool) -> None:
     """List auctions with their key metrics and verdicts, oldest first."""
     cards = service.list_cards(tenor, since=since, until=until)
+    if last:
+        cards = cards[-last:]
     if as_json:
         emit_json([_json_card(c) for c in cards])
         return

@@ -6,55 +6,33 @@ neither.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import click
 
-from bondwatch.cli.output import emit_csv, emit_json, fmt, table
-
-
-def _records(frame) -> list[dict[str, Any]]:
-    """DataFrame -> JSON-safe records (NaN -> None, dates -> ISO text)."""
-    out = []
-    for row in frame.to_dict("records"):
-        clean = {}
-        for key, value in row.items():
-            if isinstance(value, float) and math.isnan(value):
-                value = None
-            elif hasattr(value, "isoformat"):
-                value = value.isoformat()
-            elif hasattr(value, "item"):
-                value = value.item()
-            clean[key] = value
-        out.append(clean)
-    return out
+from bondwatch.cli.output import (
+    emit_csv,
+    emit_json,
+    fmt,
+    fmt_published,
+    frame_records,
+    published_decimals,
+    table,
+    warn,
+)
 
 
 def _emit(frame, as_json: bool, as_csv: bool, readable: str, **extra: Any) -> None:
-    records = _records(frame)
+    """Print ``frame`` as JSON (with ``extra`` and the frame's warnings), CSV or ``readable``
+    text; warnings also go to stderr, one line each."""
+    warnings = frame.attrs.get("warnings", [])
     if as_json:
-        emit_json({**extra, "rows": records})
+        emit_json({**extra, "warnings": warnings, "rows": frame_records(frame)})
     elif as_csv:
-        emit_csv(records, list(frame.columns))
+        emit_csv(frame_records(frame), list(frame.columns))
     else:
         click.echo(readable)
-
-
-def _chart(frame, x: str, y: str, title: str, path: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 4))
-    ax.plot(frame[x], frame[y], linewidth=1)
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    click.echo(f"chart written to {path}", err=True)
+    warn(warnings)
 
 
 output_options = [
@@ -74,7 +52,7 @@ def with_output(command):
 @click.option("--since", help="First date, YYYY-MM-DD.")
 @click.option("--until", help="Last date, YYYY-MM-DD.")
 @click.option("--fetch", is_flag=True, help="Fetch the series from FRED first if it is not stored.")
-@click.option("--chart", type=click.Path(dir_okay=False), help="Write a line chart (.png or .svg).")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Write a line chart (.png, .svg or .pdf).")
 @with_output
 def series(series_id: str, since: str | None, until: str | None, fetch: bool, chart: str | None,
            as_json: bool, as_csv: bool) -> None:
@@ -84,7 +62,10 @@ def series(series_id: str, since: str | None, until: str | None, fetch: bool, ch
     frame = market.series(series_id, since, until=until, fetch=fetch)
     meta = frame.attrs
     if chart:
-        _chart(frame, "date", "value", f"{frame['series_id'].iloc[0]}: {meta.get('title') or ''}", chart)
+        from bondwatch.charts import series_chart
+
+        series_chart(frame, "date", "value", f"{series_id.upper()}: {meta.get('title') or ''}", chart)
+        click.echo(f"chart written to {chart}", err=True)
     stats = {}
     if len(frame):
         top, low = frame.loc[frame["value"].idxmax()], frame.loc[frame["value"].idxmin()]
@@ -92,15 +73,18 @@ def series(series_id: str, since: str | None, until: str | None, fetch: bool, ch
                  "latest": float(frame["value"].iloc[-1]), "max": float(top["value"]),
                  "max_date": top["date"].isoformat(), "min": float(low["value"]), "min_date": low["date"].isoformat()}
     head = f"{series_id.upper()}: {meta.get('title') or ''} ({meta.get('units') or 'units as published'})"
-    lines = [head]
+    lines = [head, f"the warehouse holds {meta['held_from']} to {meta['held_to']}"]
     if stats:
-        lines.append(f"{len(frame)} observations {stats['first']} to {stats['last']}; latest {stats['latest']:g}; "
-                     f"max {stats['max']:g} on {stats['max_date']}; min {stats['min']:g} on {stats['min_date']}")
+        lines.append(f"{len(frame)} observations {stats['first']} to {stats['last']}; "
+                     f"latest {fmt_published(stats['latest'])}; max {fmt_published(stats['max'])} on {stats['max_date']}; "
+                     f"min {fmt_published(stats['min'])} on {stats['min_date']}")
         tail = frame.tail(10)
-        lines.append(table([[d.isoformat(), fmt(v, 4)] for d, v in zip(tail["date"], tail["value"])],
+        digits = published_decimals(tail["value"])
+        lines.append(table([[d.isoformat(), fmt(v, digits)] for d, v in zip(tail["date"], tail["value"])],
                            ["date", "value"], align_right=[1]))
     _emit(frame, as_json, as_csv, "\n".join(lines), series_id=series_id.upper(),
-          meta={k: meta.get(k) for k in ("title", "units", "frequency", "source")}, summary=stats)
+          meta={k: meta.get(k) for k in ("title", "units", "frequency", "source", "held_from", "held_to")},
+          summary=stats)
 
 
 @click.command()
@@ -116,9 +100,11 @@ def curve(country: str, day: str | None, at: tuple[str, ...], as_json: bool, as_
     used = frame["date"].iloc[0].isoformat()
     rows = [[t, fmt(y, 3), "interpolated" if i else ""] for t, y, i in
             zip(frame["tenor"], frame["yield_pct"], frame["interpolated"])]
-    readable = f"{market.CURVE_NAMES[frame['curve'].iloc[0]]}, {used} (percent)\n" + table(
+    held = f"the warehouse holds {frame.attrs['held_from']} to {frame.attrs['held_to']}"
+    readable = f"{market.CURVE_NAMES[frame['curve'].iloc[0]]}, {used} (percent; {held})\n" + table(
         rows, ["tenor", "yield %", ""], align_right=[1])
     _emit(frame, as_json, as_csv, readable, curve=frame["curve"].iloc[0], date=used,
+          held_from=frame.attrs["held_from"], held_to=frame.attrs["held_to"],
           interpolation="linear in maturity between neighbouring published tenors; no extrapolation")
 
 
@@ -132,9 +118,12 @@ def fx(pair: str, since: str | None, as_json: bool, as_csv: bool) -> None:
 
     frame = market.fx(pair, since)
     tail = frame.tail(15)
-    readable = f"{pair.upper()} ({frame.attrs['units']})\n" + table(
-        [[d.isoformat(), fmt(r, 2)] for d, r in zip(tail["date"], tail["rate"])], ["date", "rate"], align_right=[1])
-    _emit(frame, as_json, as_csv, readable, pair=pair.lower(), units=frame.attrs["units"])
+    held = f"the warehouse holds {frame.attrs['held_from']} to {frame.attrs['held_to']}"
+    readable = f"{pair.upper()} ({frame.attrs['units']}; {held})\n" + table(
+        [[d.isoformat(), fmt(r, published_decimals(tail["rate"]))] for d, r in zip(tail["date"], tail["rate"])],
+        ["date", "rate"], align_right=[1])
+    _emit(frame, as_json, as_csv, readable, pair=pair.lower(), units=frame.attrs["units"],
+          held_from=frame.attrs["held_from"], held_to=frame.attrs["held_to"])
 
 
 @click.command()
@@ -154,11 +143,14 @@ def foreign(holder: str, tenor: str, since: str | None, by: str, as_json: bool, 
     if as_json:
         emit_json({"holder": per_auction["holder"].iloc[0] if len(per_auction) else holder, "tenor": tenor,
                    "units": {"holdings": "US$ billions", "shares": "percent"}, "caveats": list(market.CAVEATS),
-                   "auctions": _records(per_auction), "months": _records(per_month)})
+                   "warnings": per_auction.attrs["warnings"],
+                   "auctions": frame_records(per_auction), "months": frame_records(per_month)})
+        warn(per_auction.attrs["warnings"])
         return
     frame = per_auction if by == "auction" else per_month
     if as_csv:
-        emit_csv(_records(frame), list(frame.columns))
+        emit_csv(frame_records(frame), list(frame.columns))
+        warn(frame.attrs["warnings"])
         return
     if by == "auction":
         rows = [[a.isoformat(), c, fmt(f, 2), fmt(i, 2), fmt(h, 1), fmt(c3, 1), fmt(c12, 1)]
@@ -176,6 +168,7 @@ def foreign(holder: str, tenor: str, since: str | None, by: str, as_json: bool, 
     caveats = "\n".join(f"- {c}" for c in market.CAVEATS)
     click.echo(f"Foreign demand, {name} (TIC) and {tenor} auctions (last 24 rows)\n"
                + table(rows, header, align_right=range(2, len(header))) + f"\n\nCaveats:\n{caveats}")
+    warn(frame.attrs["warnings"])
 
 
 @click.command()
@@ -186,19 +179,24 @@ def snapshot(day: str | None, as_json: bool, as_csv: bool) -> None:
     from bondwatch.service.market import snapshot_rows
 
     data = snapshot_rows(day)
-    columns = ["label", "value", "unit", "as_of", "chg_1w", "chg_1m", "chg_1y", "change_unit", "source"]
+    columns = ["label", "value", "unit", "as_of", "stale", "chg_1w", "chg_1m", "chg_1y", "change_unit", "source"]
     if as_json:
         emit_json(data)
-        return
-    if as_csv:
+    elif as_csv:
         emit_csv(data["items"], columns)
-        return
+    else:
+        click.echo(_snapshot_text(data))
+    warn(data["warnings"])
+
+
+def _snapshot_text(data: dict[str, Any]) -> str:
     rows = [[i["label"], fmt(i["value"], 3), i["unit"], i["as_of"] or "-", fmt(i["chg_1w"], 1), fmt(i["chg_1m"], 1),
              fmt(i["chg_1y"], 1), i["change_unit"]] for i in data["items"]]
-    lines = [f"Market snapshot, {data['date']}",
+    lines = [f"Market snapshot, {data['date']} (each value is the latest on or before it, dated under 'as of'; "
+             f"US yields held to {data['us_yields_held_to']})",
              table(rows, ["", "value", "unit", "as of", "1w", "1m", "1y", "change in"], align_right=[1, 4, 5, 6])]
     if data["auctions"]:
         lines += ["", "Latest auction per tenor",
                   table([[a["tenor"], a["auction_date"], a["cusip"], a["verdict"] or "-"] for a in data["auctions"]],
                         ["tenor", "auction", "cusip", "verdict"])]
-    click.echo("\n".join(lines))
+    return "\n".join(lines)

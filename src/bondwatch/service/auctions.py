@@ -161,7 +161,8 @@ def find_cards(
         known = {r[0] for r in wh.rows("SELECT DISTINCT tenor FROM auction_scorecards")}
         if tenor not in known:
             raise NotFoundError(
-                f"no {describe(tenor)} auctions in the warehouse; tenors held: {', '.join(sorted(known))}"
+                f"no {describe(tenor)} auctions in the warehouse{_no_bills_note(tenor, known)}; "
+                f"tenors held: {', '.join(sorted(known))}"
             )
         if when is None:
             rows = wh.rows(
@@ -207,8 +208,22 @@ def list_cards(
     with store.Warehouse(warehouse) as wh:
         cards = _cards(wh.rows(f"SELECT card FROM auction_scorecards{where} ORDER BY auction_date, cusip", params))
     if not cards and tenor:
-        raise NotFoundError(f"no {describe(parse_tenor(tenor))} auctions in that range")
+        with store.Warehouse(warehouse) as wh:
+            known = {r[0] for r in wh.rows("SELECT DISTINCT tenor FROM auction_scorecards")}
+        raise NotFoundError(f"no {describe(parse_tenor(tenor))} auctions in that range{_no_bills_note(parse_tenor(tenor), known)}")
     return cards
+
+
+def _is_bill(tenor: str) -> bool:
+    return tenor.endswith(("w", "d", "-cmb"))
+
+
+def _no_bills_note(tenor: str, held: set[str]) -> str:
+    """Why a bill tenor has no auctions: the offline mirror's Fiscal Data file holds notes and bonds only."""
+    if not _is_bill(tenor) or any(_is_bill(t) for t in held):
+        return ""
+    return (" (no bills held: the offline mirror holds coupon auctions only, notes and bonds; "
+            "a live `bondwatch update` imports bills)")
 
 
 FLAT_COLUMNS = (

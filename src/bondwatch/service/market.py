@@ -44,7 +44,7 @@ CAVEATS = (
     "Series breaks (annual benchmark surveys, and the switch to SLT in 2011) change the basis; "
     "changes across a flagged break mix the revision with flows.",
 )
-STALE_DAYS = 10  # a snapshot value older than this before the date falls back to the next source
+STALE_DAYS = 10  # an observation more than this many days before the date asked for is stale
 _MATURITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(y|yr|yrs|year|years|m|mo|month|months)?\s*$", re.I)
 
 
@@ -87,7 +87,9 @@ def yield_curve(
     ``country`` is 'us' (Treasury par curve) or 'jp' (MOF JGB curve); ``date`` defaults to the
     latest; a date without a curve uses the last curve before it (within 10 days). Interpolation:
     linear in maturity between the neighbouring published nodes, no extrapolation
-    (:func:`bondwatch.analytics.curve.interpolate`).
+    (:func:`bondwatch.analytics.curve.interpolate`). Each row carries the ``provenance_id`` of
+    its import (None for interpolated rows); ``.attrs``: ``held_from``/``held_to`` (the dates
+    the warehouse holds for this curve) and ``warnings`` (the curve ends before ``date``).
     """
     import numpy as np
     import pandas as pd
@@ -99,14 +101,16 @@ def yield_curve(
         raise UsageError(f"curve {country!r}: expected one of {', '.join(CURVES)}")
     day = parse_date(date)
     with _warehouse(warehouse) as wh:
-        found = wh.rows(
-            "SELECT max(date) FROM yield_curves WHERE curve = ? AND (? IS NULL OR date <= ?)", [curve, day, day]
-        )[0][0]
+        found, held_from, held_to = wh.rows(
+            "SELECT max(date) FILTER (WHERE ? IS NULL OR date <= ?), min(date), max(date) FROM yield_curves "
+            "WHERE curve = ?", [day, day, curve]
+        )[0]
         if found is None or (day is not None and (day - found).days > STALE_DAYS):
-            raise NotFoundError(f"no {CURVE_NAMES[curve]} on or shortly before {day or 'any date'}: "
-                                "run `bondwatch update` for that period")
+            held = f"it holds {held_from} to {held_to}" if held_to else "it holds none"
+            raise NotFoundError(f"no {CURVE_NAMES[curve]} on or within {STALE_DAYS} days before "
+                                f"{day or 'any date'} in the warehouse ({held}): run `bondwatch update` for that period")
         frame = wh.frame(
-            "SELECT curve, date, tenor, tenor_years, yield_pct FROM yield_curves "
+            "SELECT curve, date, tenor, tenor_years, yield_pct, provenance_id FROM yield_curves "
             "WHERE curve = ? AND date = ? ORDER BY tenor_years", [curve, found],
         )
     frame["interpolated"] = False
@@ -119,11 +123,16 @@ def yield_curve(
             raise UsageError(f"--at {outside[0]}: outside the published maturities ({span}); no extrapolation")
         extra = pd.DataFrame({
             "curve": curve, "date": found, "tenor": [f"{y:g}y" for y in years], "tenor_years": years,
-            "yield_pct": values, "interpolated": True,
+            "yield_pct": values, "provenance_id": None, "interpolated": True,
         })
         frame = pd.concat([frame, extra], ignore_index=True).sort_values(["tenor_years", "interpolated"])
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    return frame.reset_index(drop=True)
+    frame["provenance_id"] = frame["provenance_id"].astype("Int64")
+    frame = frame.reset_index(drop=True)
+    ends_early = day is not None and found < day and found == held_to
+    frame.attrs.update(held_from=held_from, held_to=held_to, warnings=[
+        f"{CURVE_NAMES[curve]} ends {held_to} in the warehouse, before {day}: showing {held_to}"] if ends_early else [])
+    return frame
 
 
 # ----------------------------------------------------------------------------- series and FX
@@ -158,10 +167,15 @@ def series(
 ) -> pd.DataFrame:
     """Observations of a stored series (FRED ID such as 'T10YIE', or 'BOJ:FM01:STRDCLUCON').
 
-    Columns: series_id, date, value (the publisher's units, see ``.attrs['units']``). With
-    ``fetch=True`` a FRED series not yet stored is fetched live first.
+    Columns: series_id, date, value (the publisher's units, see ``.attrs['units']``) and the
+    ``provenance_id`` of the import each value came from. With ``fetch=True`` a FRED series not
+    yet stored is fetched live first. ``.attrs`` also hold ``held_from``/``held_to`` (the dates
+    the warehouse holds for the series) and ``warnings`` when it ends before ``since``/``until``.
+    Titles of FRED CSV downloads (which carry none) come from :data:`bondwatch.sources.fred.KNOWN`.
     """
     import pandas as pd
+
+    from bondwatch.sources.fred import KNOWN
 
     wanted = str(series_id).strip()
     wanted = wanted if wanted.upper().startswith("BOJ:") else wanted.upper()
@@ -179,12 +193,17 @@ def series(
                 "fetch a FRED series with `bondwatch series ID --fetch`"
             )
         frame = wh.frame(
-            "SELECT series_id, date, value FROM series WHERE series_id = ? AND (? IS NULL OR date >= ?) "
-            "AND (? IS NULL OR date <= ?) ORDER BY date", [wanted, start, start, end, end],
+            "SELECT series_id, date, value, provenance_id FROM series WHERE series_id = ? "
+            "AND (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?) ORDER BY date", [wanted, start, start, end, end],
         )
+        held_from, held_to = wh.rows("SELECT min(date), max(date) FROM series WHERE series_id = ?", [wanted])[0]
         meta = wh.rows("SELECT title, units, frequency, source FROM series_meta WHERE series_id = ?", [wanted])
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    frame.attrs.update(dict(zip(("title", "units", "frequency", "source"), meta[0] if meta else (None,) * 4)))
+    known = (*KNOWN[wanted], "FRED") if wanted in KNOWN else (None,) * 4
+    frame.attrs.update(dict(zip(("title", "units", "frequency", "source"), meta[0] if meta else known)))
+    asked = max((d for d in (start, end) if d is not None), default=None)
+    frame.attrs.update(held_from=held_from, held_to=held_to, warnings=[
+        f"{wanted} ends {held_to} in the warehouse, before the {asked} asked for"] if asked and asked > held_to else [])
     return frame
 
 
@@ -240,6 +259,7 @@ def foreign_demand(
     ``by='auction'``: one row per auction of the tenor (TIC figures for the auction's month).
     ``by='month'``: one row per TIC month (auction shares averaged over that month's auctions).
     Holdings in US$ billions; shares in percent. Read :data:`CAVEATS` before drawing conclusions.
+    ``.attrs['warnings']`` says when TIC or the allotments end before the last auction held.
     """
     import pandas as pd
 
@@ -264,6 +284,7 @@ def foreign_demand(
     auctions["auction_date"] = pd.to_datetime(auctions["auction_date"])
     allot["issue_date"] = pd.to_datetime(allot["issue_date"])
     auctions = auctions.sort_values("auction_date")
+    warnings = _foreign_warnings(tic, allot, auctions["auction_date"].max(), by)
     # each allotment row belongs to the auction of its CUSIP nearest before its issue date
     joined = pd.merge_asof(
         allot.sort_values("issue_date"), auctions[["auction_date", "cusip"]],
@@ -286,7 +307,9 @@ def foreign_demand(
                                   "break_in_window": "tic_break_in_12m"})
         for column in ("auction_date", "issue_date", "tic_month"):
             out[column] = out[column].dt.date
-        return out.drop(columns="comp_accepted_usd").reset_index(drop=True)
+        out = out.drop(columns="comp_accepted_usd").reset_index(drop=True)
+        out.attrs["warnings"] = warnings
+        return out
     monthly = auctions.groupby("month").agg(
         auctions=("cusip", "size"), foreign_allotment_pct=("foreign_allotment_pct", "mean"),
         indirect_pct=("indirect_pct", "mean"),
@@ -298,7 +321,26 @@ def foreign_demand(
     out.insert(0, "holder", country)
     out.insert(1, "tenor", code)
     out["month"] = out["month"].dt.date
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs["warnings"] = warnings
+    return out
+
+
+def _foreign_warnings(tic: pd.DataFrame, allot: pd.DataFrame, last_auction: pd.Timestamp, by: str) -> list[str]:
+    """Say where TIC holdings or allotments end before the last auction held (blank cells otherwise unexplained)."""
+    import pandas as pd
+
+    warnings = []
+    tic_end = tic["month"].max()
+    if tic_end.to_period("M") < last_auction.to_period("M"):
+        left = "have no TIC figures" if by == "auction" else "are not shown (one row per TIC month)"
+        warnings.append(f"TIC holdings end {tic_end:%Y-%m} in the warehouse; the auctions after it, to "
+                        f"{last_auction:%Y-%m-%d}, {left}")
+    allot_end = allot["issue_date"].max()
+    if not pd.isna(allot_end) and allot_end < last_auction:
+        warnings.append(f"investor-class allotments end {allot_end:%Y-%m-%d} (issue date) in the warehouse; "
+                        "later auctions have no Foreign and international share")
+    return warnings
 
 
 # ----------------------------------------------------------------------------- snapshot
@@ -361,17 +403,42 @@ def _anchor_days(day: Date) -> dict[str, Date]:
     return {"now": day, "1w": day - timedelta(days=7), "1m": _months_before(day, 1), "1y": _months_before(day, 12)}
 
 
-def snapshot_rows(date: str | Date | None = None, *, warehouse: str | Path | None = None) -> dict[str, Any]:
-    """The market snapshot as plain Python (no pandas): ``{'date', 'items': [...], 'auctions': [...]}``.
+def _is_recent(obs: tuple[Date, float] | None, anchor: Date) -> bool:
+    """An observation counts for ``anchor`` if it is at most :data:`STALE_DAYS` older."""
+    return obs is not None and (anchor - obs[0]).days <= STALE_DAYS
 
-    Each item: label, unit, value, as_of, source, and chg_1w/chg_1m/chg_1y (basis points for
-    percent items and spreads, else the item's unit), each the value at ``date`` (latest
-    observation on or before it) minus the value on or before 7 days / 1 month / 1 year earlier.
-    Spreads are UST minus JGB in percent. Auctions: the latest verdict per tenor.
+
+def _choose(candidates: tuple, observed: dict[tuple, tuple[Date, float]], day: Date) -> tuple | None:
+    """The first candidate with a recent observation; if none is recent, the one observed last."""
+    held = [c for c in candidates if (*c, "now") in observed]
+    recent = [c for c in held if _is_recent(observed[(*c, "now")], day)]
+    return recent[0] if recent else max(held, key=lambda c: observed[(*c, "now")][0], default=None)
+
+
+def _spread(a: tuple[Date, float] | None, b: tuple[Date, float] | None) -> tuple[Date, float] | None:
+    """a - b, dated by the older leg; None unless both legs are within :data:`STALE_DAYS` of each other."""
+    if a is None or b is None or abs((a[0] - b[0]).days) > STALE_DAYS:
+        return None
+    return min(a[0], b[0]), a[1] - b[1]
+
+
+def snapshot_rows(date: str | Date | None = None, *, warehouse: str | Path | None = None) -> dict[str, Any]:
+    """The market snapshot as plain Python (no pandas):
+    ``{'date', 'us_yields_held_to', 'items': [...], 'warnings': [...], 'auctions': [...]}``.
+
+    Each item: label, unit, value, as_of (the value's own date), source, stale, and
+    chg_1w/chg_1m/chg_1y (basis points for percent items and spreads, else the item's unit), each
+    the value at ``date`` (latest observation on or before it) minus the value on or before 7
+    days / 1 month / 1 year earlier. Values are never mixed across dates silently: an item whose
+    latest observation is more than :data:`STALE_DAYS` before ``date`` is ``stale`` and has no
+    changes; a change needs an earlier observation within :data:`STALE_DAYS` of its horizon; a
+    spread (UST minus JGB, percentage points) needs legs within :data:`STALE_DAYS` of each other.
+    Each such gap is said in ``warnings``. Auctions: the latest verdict per tenor.
     """
     day = parse_date(date)
     with _warehouse(warehouse) as wh:
-        day = day or _latest_day(wh)
+        held_to = _latest_day(wh)
+        day = day or held_to
         if day is None:
             raise NotFoundError("no US yields in the warehouse: run `bondwatch update` first")
         anchors = _anchor_days(day)
@@ -379,33 +446,40 @@ def snapshot_rows(date: str | Date | None = None, *, warehouse: str | Path | Non
         values: dict[str, dict[str, tuple[Date, float] | None]] = {}
         items = []
         for label, unit, candidates, scale in SNAPSHOT_ITEMS:
-            fresh = [c for c in candidates if (obs := observed.get((*c, "now"))) and (day - obs[0]).days <= STALE_DAYS]
-            available = fresh or [c for c in candidates if (*c, "now") in observed]
-            chosen = available[0] if available else None
+            chosen = _choose(candidates, observed, day)
             values[label] = {
                 k: (obs[0], obs[1] * scale) if chosen and (obs := observed.get((*chosen, k))) else None for k in anchors
             }
             source = None if chosen is None else chosen[1] if chosen[0] == "series" else f"{chosen[1]} {chosen[2]:g}y"
             items.append({"label": label, "unit": unit, "source": source})
         verdicts = _verdicts(wh, day)
+    warnings, spread_warnings = [], []
     for label, first, second in SPREADS:
-        values[label] = {
-            k: (max(a[0], b[0]), a[1] - b[1]) if (a := values[first][k]) and (b := values[second][k]) else None
-            for k in anchors
-        }
+        values[label] = {k: _spread(values[first][k], values[second][k]) for k in anchors}
+        a, b = values[first]["now"], values[second]["now"]
+        if a and b and values[label]["now"] is None:
+            spread_warnings.append(f"{label}: not computed: {first} is dated {a[0]}, {second} {b[0]} "
+                                   f"({abs((a[0] - b[0]).days)} days apart)")
         items.append({"label": label, "unit": "pp", "source": f"{first} - {second}"})
     for item in items:
         obs = values[item["label"]]
         now = obs["now"]
         item["value"] = round(now[1], 4) if now else None
         item["as_of"] = now[0].isoformat() if now else None
+        item["stale"] = bool(now) and not _is_recent(now, day)
+        if item["stale"]:
+            warnings.append(f"{item['label']}: latest observation {now[0]} ({item['source']}) is "
+                            f"{(day - now[0]).days} days before {day}; no changes shown")
+        elif now is None and item["unit"] != "pp":
+            warnings.append(f"{item['label']}: nothing held on or before {day}")
         bp = item["unit"] in ("%", "pp")
         for horizon, _ in HORIZONS:
             then = obs[horizon]
-            change = (now[1] - then[1]) * (100.0 if bp else 1.0) if now and then else None
-            item[f"chg_{horizon}"] = round(change, 2) if change is not None else None
+            usable = now and not item["stale"] and _is_recent(then, anchors[horizon]) and then[0] < now[0]
+            item[f"chg_{horizon}"] = round((now[1] - then[1]) * (100.0 if bp else 1.0), 2) if usable else None
         item["change_unit"] = "bp" if bp else item["unit"]
-    return {"date": day.isoformat(), "items": items, "auctions": verdicts}
+    return {"date": day.isoformat(), "us_yields_held_to": held_to.isoformat() if held_to else None,
+            "items": items, "warnings": warnings + spread_warnings, "auctions": verdicts}
 
 
 def _verdicts(wh: store.Warehouse, day: Date) -> list[dict[str, Any]]:
@@ -419,13 +493,13 @@ def _verdicts(wh: store.Warehouse, day: Date) -> list[dict[str, Any]]:
 
 
 def snapshot(date: str | Date | None = None, *, warehouse: str | Path | None = None) -> pd.DataFrame:
-    """The market snapshot as a DataFrame (one row per item; see :func:`snapshot_rows`);
-    the latest auction verdicts are in ``.attrs['auctions']``."""
+    """The market snapshot as a DataFrame (one row per item; see :func:`snapshot_rows`); the
+    latest auction verdicts, the warnings and the last US yield date held are in ``.attrs``."""
     import pandas as pd
 
     rows = snapshot_rows(date, warehouse=warehouse)
     frame = pd.DataFrame(rows["items"])
-    frame.attrs.update(date=rows["date"], auctions=rows["auctions"])
+    frame.attrs.update({k: v for k, v in rows.items() if k != "items"})
     return frame
 
 

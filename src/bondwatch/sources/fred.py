@@ -11,7 +11,8 @@ Formats read:
   never written to the location, the provenance or an error message.
 
 Series metadata (title, units, frequency) comes from the API's ``fred/series`` answer when
-fetched with a key, else from :data:`KNOWN` (the titles FRED gives these series).
+fetched with a key (stored in ``series_meta``), else from :data:`KNOWN` (the titles FRED gives
+these series), looked up when the series is read.
 """
 
 from __future__ import annotations
@@ -70,16 +71,6 @@ def check_id(series_id: str) -> str:
     return candidate
 
 
-def _meta(ids: list[str]) -> Parsed:
-    """``series_meta`` rows for a CSV download, which carries no metadata: titles from :data:`KNOWN`."""
-    rows = []
-    for series_id in ids:
-        title, units, frequency = KNOWN.get(series_id, (None, None, None))
-        rows.append({"series_id": series_id, "title": title, "units": units, "frequency": frequency,
-                     "source": "FRED", "notes": None})
-    return Parsed("series_meta", pd.DataFrame(rows), ("series_id",))
-
-
 def _long(dates: pd.Series, values: dict[str, np.ndarray]) -> pd.DataFrame:
     parts = []
     for series_id, column in values.items():
@@ -134,9 +125,11 @@ def _parse_json(text: str, location: str) -> tuple[pd.DataFrame, list[str]]:
 
 
 def parse(data: bytes, location: str) -> Parsed:
-    """Parse a FRED CSV download or API JSON into ``series`` rows (CSV: + ``series_meta``).
+    """Parse a FRED CSV download or API JSON into ``series`` rows, one per observation.
 
     A location whose path ends in ``/fred/series`` is the API's metadata answer (``series_meta``).
+    A CSV download carries no metadata: readers take its title from :data:`KNOWN`, so the import
+    stores (and its provenance counts) observations only.
     """
     text = decode(data, source=SOURCE, location=location, expected="a FRED CSV download or API JSON")
     if urlsplit(location).path.rstrip("/").endswith("/fred/series"):
@@ -146,8 +139,7 @@ def parse(data: bytes, location: str) -> Parsed:
     if frame.empty:
         raise DataFormatError(SOURCE, location, f"no observations for {', '.join(ids)}")
     vintage = f"{', '.join(ids)} through {frame['date'].max():%Y-%m-%d}"
-    extra = [] if is_json else [_meta(ids)]
-    return Parsed("series", frame, ("series_id", "date"), vintage, extra=extra)
+    return Parsed("series", frame, ("series_id", "date"), vintage)
 
 
 def _parse_series_meta(text: str, location: str) -> Parsed:
