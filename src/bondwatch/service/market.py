@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bondwatch import store
 from bondwatch.errors import NotFoundError, UsageError
+from bondwatch.service.jgb_auctions import latest_jgb_verdicts
 
 if TYPE_CHECKING:
     import httpx
@@ -367,7 +368,8 @@ def snapshot_rows(date: str | Date | None = None, *, warehouse: str | Path | Non
     Each item: label, unit, value, as_of, source, and chg_1w/chg_1m/chg_1y (basis points for
     percent items and spreads, else the item's unit), each the value at ``date`` (latest
     observation on or before it) minus the value on or before 7 days / 1 month / 1 year earlier.
-    Spreads are UST minus JGB in percent. Auctions: the latest verdict per tenor.
+    Spreads are UST minus JGB in percent. Auctions: the latest verdict per tenor (JGB tenors as
+    'jgb-20y', with no CUSIP).
     """
     day = parse_date(date)
     with _warehouse(warehouse) as wh:
@@ -387,7 +389,7 @@ def snapshot_rows(date: str | Date | None = None, *, warehouse: str | Path | Non
             }
             source = None if chosen is None else chosen[1] if chosen[0] == "series" else f"{chosen[1]} {chosen[2]:g}y"
             items.append({"label": label, "unit": unit, "source": source})
-        verdicts = _verdicts(wh, day)
+        verdicts = _verdicts(wh, day) + latest_jgb_verdicts(wh, day)
     for label, first, second in SPREADS:
         values[label] = {
             k: (max(a[0], b[0]), a[1] - b[1]) if (a := values[first][k]) and (b := values[second][k]) else None
