@@ -29,11 +29,11 @@ import pytest
 from bondwatch import store
 from bondwatch.analytics.jgb_scorecard import benchmark_before, score_jgb_auctions
 from bondwatch.errors import DataFormatError, NotFoundError, UsageError
+from bondwatch.jgb_tenors import parse_jgb_tenor
 from bondwatch.service.jgb_auctions import (
     find_jgb_cards,
     list_jgb_cards,
     merged_jgb_results,
-    parse_jgb_tenor,
 )
 from bondwatch.sources import mof_auctions
 from tests.conftest import need_mirror, run_cli

@@ -78,7 +78,7 @@ def jgb_auction_chart(card: dict, path: str | Path, count: int = 24) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bondwatch.analytics.jgb_scorecard import describe_jgb
+    from bondwatch.jgb_tenors import describe_jgb
     from bondwatch.service.jgb_auctions import list_jgb_cards
 
     history = list_jgb_cards(card["tenor"], until=card["auction_date"])[-count:]

@@ -26,8 +26,14 @@ from bondwatch.analytics.scorecard import (
 from bondwatch.analytics.scorecard import (
     _fmt as _treasury_fmt,
 )
+from bondwatch.jgb_tenors import (
+    YIELD_BASED_YEARS,
+    describe_jgb,
+    tenor_code,
+    tenor_years,
+)
 
-YIELD_BASED_TENORS = frozenset({"jgb-40y"})  # auctioned on yield: the highest accepted yield, no prices
+YIELD_BASED_TENORS = frozenset(tenor_code(y) for y in YIELD_BASED_YEARS)
 BENCHMARK_MAX_GAP_DAYS = 10  # the previous benchmark must be at most this many days before the auction
 TWELVE_MONTHS_DAYS = 365
 
@@ -42,16 +48,6 @@ _MEANINGS = {  # metric -> (what a stronger reading means, what a weaker one mea
     "tail_yen": ("accepted prices tightly clustered", "the lowest accepted price far below the average"),
     "yield_vs_benchmark_bp": ("sold at or through the previous day's market", "sold cheap to the previous day's market"),
 }
-
-
-def describe_jgb(tenor: str) -> str:
-    """'jgb-20y' -> '20-year JGB'."""
-    return f"{tenor.removeprefix('jgb-').removesuffix('y')}-year JGB"
-
-
-def tenor_years(tenor: str) -> float:
-    """'jgb-20y' -> 20.0 (years)."""
-    return float(tenor.removeprefix("jgb-").removesuffix("y"))
 
 
 def auction_yields(auctions: pd.DataFrame) -> pd.Series:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from bondwatch.cli.output import emit_csv, emit_json, fmt, table
+from bondwatch.jgb_tenors import describe_jgb
 from bondwatch.service import jgb_auctions as service
 
 METRIC_ROWS = (  # card field, label, digits
@@ -19,12 +20,6 @@ PROXY_NOTE = (
 )
 
 
-def _describe(tenor: str) -> str:
-    from bondwatch.analytics.jgb_scorecard import describe_jgb
-
-    return describe_jgb(tenor)
-
-
 def _yen(billions: float | None) -> str:
     return "-" if billions is None else f"{billions:,.1f}bn yen"
 
@@ -32,7 +27,7 @@ def _yen(billions: float | None) -> str:
 def render_jgb_card(card: dict) -> str:
     """One JGB scorecard as readable text."""
     issue = f" (issue {card['issue_number']})" if card["issue_number"] is not None else ""
-    head = (f"{_describe(card['tenor'])} auction {card['auction_date']}{issue}: "
+    head = (f"{describe_jgb(card['tenor'])} auction {card['auction_date']}{issue}: "
             f"offering {_yen(card['offering_bn_jpy'])}")
     amounts = (f"competitive bids {_yen(card['competitive_bids_bn_jpy'])}  accepted {_yen(card['accepted_bn_jpy'])}  "
                f"lowest price {fmt(card['lowest_price'], 3)}  average price {fmt(card['average_price'], 3)}")

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bondwatch import store
-from bondwatch.errors import NotFoundError, UsageError
+from bondwatch.errors import NotFoundError
+from bondwatch.jgb_tenors import TENOR_YEARS, parse_jgb_tenor, tenor_years
 from bondwatch.service.auctions import _parse_date, _source_entry
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SOURCE_PRIORITY = {"mof_page": 0, "mof_workbook": 1, "compiled": 2}
-TENOR_YEARS = (2, 5, 10, 20, 30, 40)
-_TENOR = re.compile(r"^\s*(?:jgb)?[-_ ]?(\d{1,2})\s*-?\s*(?:y|yr|year|years)\s*$", re.IGNORECASE)
 UNITS = {
     "yields": "percent",
     "prices": "yen per 100 yen of face value",
@@ -37,14 +35,6 @@ FLAT_COLUMNS = (
     "lowest_price", "average_price", "auction_yield", "auction_yield_basis", "bid_to_cover", "tail_yen",
     "benchmark_date", "benchmark_yield", "yield_vs_benchmark_bp", "score", "verdict",
 )
-
-
-def parse_jgb_tenor(text: str) -> str:
-    """User input ('jgb-20y', 'jgb20y', '20y', '20-year') -> 'jgb-20y'; UsageError otherwise."""
-    m = _TENOR.match(text or "")
-    if not m or int(m.group(1)) not in TENOR_YEARS:
-        raise UsageError(f"unknown JGB tenor {text!r}: expected one of {', '.join(f'jgb-{y}y' for y in TENOR_YEARS)}")
-    return f"jgb-{int(m.group(1))}y"
 
 
 def merged_jgb_results(frame: pd.DataFrame) -> pd.DataFrame:
@@ -87,8 +77,7 @@ def rebuild_jgb_scorecards(writer: store.Writer) -> int:
     for card in cards:
         card["sources"] = [source_entry(pid, name, "auction results") for name, pid in origins[(card["tenor"], card["auction_date"])]]
         if card["benchmark_date"] is not None:
-            years = float(card["tenor"].removeprefix("jgb-").removesuffix("y"))
-            pid = curve_provenance[(card["benchmark_date"], years)]
+            pid = curve_provenance[(card["benchmark_date"], float(tenor_years(card["tenor"])))]
             card["sources"].append(source_entry(pid, "jp_mof", "previous-day benchmark for yield_vs_benchmark_bp"))
         texts.append(encode(card))
     writer.replace_table("jgb_auction_scorecards", pd.DataFrame({

@@ -39,6 +39,7 @@ import pandas as pd
 
 from bondwatch import http
 from bondwatch.errors import DataFormatError
+from bondwatch.jgb_tenors import TENOR_YEARS, YIELD_BASED_YEARS, tenor_code
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.formats import (
     LINE,
@@ -50,8 +51,6 @@ from bondwatch.sources.formats import (
 
 SOURCE = "MOF Japan JGB auctions"
 WORKBOOK_URL = "https://www.mof.go.jp/english/policy/jgbs/auction/past_auction_results/Auction_Results_for_JGBs.xls"
-TENOR_YEARS = (2, 5, 10, 20, 30, 40)
-YIELD_BASED = frozenset({40})  # tenors auctioned on yield (Dutch): the highest accepted yield, no prices
 KEY = ("source", "tenor", "auction_date")
 COLUMNS = [
     "source", "auction_date", "tenor", "issue_number", "offering_bn_jpy", "competitive_bids_bn_jpy",
@@ -102,11 +101,6 @@ def _label(text: object) -> str:
 LABELS = {_label(text): column for text, column in OFFICIAL_LABELS.items()}
 
 
-def tenor_code(years: int) -> str:
-    """10 -> 'jgb-10y', the code of a JGB auction tenor."""
-    return f"jgb-{years}y"
-
-
 def _scale(texts: list[str]) -> float:
     """Billion yen per unit of an amount column whose header and unit cells are ``texts``."""
     joined = " ".join(texts).lower()
@@ -125,7 +119,7 @@ def _tidy_official(
     """Official rows (cells as read, columns in file order, ``labels`` their headers) -> checked
     ``jgb_auction_results`` rows. ``wheres`` says where each row is, ``years`` its tenor."""
     found = {LABELS[_label(text)]: i for i, text in enumerate(labels) if _label(text) in LABELS}
-    basis = {"yield" if y in YIELD_BASED else "price" for y in years}
+    basis = {"yield" if y in YIELD_BASED_YEARS else "price" for y in years}
     required = [*REQUIRED_OFFICIAL, *(c for b in sorted(basis) for c in REQUIRED_BY_BASIS[b])]
     missing = [c for c in required if c not in found]
     if missing:
@@ -356,7 +350,7 @@ def parse_compiled(text: str, location: str) -> pd.DataFrame:
     if out["auction_date"].isna().any():
         i = int(np.flatnonzero(out["auction_date"].isna())[0])
         raise _refuse(location, wheres[i], f"field 'date' = {frame['date'].iloc[i]!r}: expected a date like 2025-05-20")
-    yield_based = np.array([y in YIELD_BASED for y in years])
+    yield_based = np.array([y in YIELD_BASED_YEARS for y in years])
     out["offering_bn_jpy"] = values[:, 0]
     out["lowest_price_yield"] = np.where(yield_based, np.nan, values[:, 1])
     out["highest_yield"] = np.where(yield_based, values[:, 1], np.nan)
