@@ -209,7 +209,7 @@ def test_bad_workbook_in_an_update_leaves_the_warehouse_unchanged(tmp_path, caps
     folder.mkdir(parents=True)
     (folder / "jgb_auctions_2022_2026.csv").write_text(COMPILED)
     code, out, _ = run_cli(capsys, "update", "--from", str(tmp_path / "mirror"))
-    assert code == 0 and "compiled.jgb_auctions" in out
+    assert code == 0 and "mof_japan.compiled_jgb_auctions" in out
     warehouse = tmp_path / "home/bondwatch.duckdb"
     before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
     (folder / "Auction_Results_for_JGBs.xls").write_bytes(workbook({"20年債": (PRICE_HEADER, PRICE_UNITS, ROWS_20Y)}))
@@ -233,12 +233,25 @@ def test_official_rows_win_field_by_field_and_cards_cite_every_source(tmp_path, 
     assert card["competitive_bids_bn_jpy"] == 2137.0 and card["bid_to_cover"] == 3.56
     assert card["tail_yen"] == 0.13 and card["tail_yen_missing"] is None
     assert [s["source"] for s in card["sources"]] == ["mof_page", "mof_workbook", "compiled"]
-    assert {s["dataset"] for s in card["sources"]} == {"mof_japan.jgb_auctions", "compiled.jgb_auctions"}
+    assert {s["dataset"] for s in card["sources"]} == {"mof_japan.jgb_auctions", "mof_japan.compiled_jgb_auctions"}
     (forty,) = find_jgb_cards("jgb-40y")
     assert forty["auction_yield"] == 3.135 and forty["auction_yield_basis"] == "highest accepted yield"
     assert forty["tail_yen"] is None and forty["tail_yen_missing"].startswith("yield-based auction")
     with store.Warehouse(tmp_path / "home/bondwatch.duckdb") as wh:
         assert wh.rows("SELECT count(*) FROM jgb_auction_results")[0][0] == 3 + 1 + 3
+
+
+def test_live_fetch_gets_the_official_workbook():
+    import httpx
+
+    def handler(request):
+        assert str(request.url) == mof_auctions.WORKBOOK_URL
+        return httpx.Response(200, content=workbook(official_sheets()))
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        (fetched,) = mof_auctions.fetch(client)
+    assert fetched.location == mof_auctions.WORKBOOK_URL
+    assert len(mof_auctions.parse(fetched.data, fetched.location).frame) == 3
 
 
 # ----------------------------------------------------------------------------- the scorecard (always run)
@@ -336,7 +349,7 @@ def jgb_warehouse(tmp_path_factory):
     from bondwatch.service.update import update
 
     path = tmp_path_factory.mktemp("jgb-wh") / "bondwatch.duckdb"
-    update(from_dir=mirror, only=["mof_japan", "compiled.jgb_auctions", "treasury", "fiscaldata"], warehouse=path)
+    update(from_dir=mirror, only=["mof_japan", "treasury", "fiscaldata"], warehouse=path)
     return path
 
 
@@ -362,7 +375,7 @@ def test_20_year_of_2025_05_20_json(home_with_jgb, capsys):
     assert "bid-to-cover 2.50 is the lowest of the 39 earlier 20-year JGB auctions held (since 2022-02-17)" in card["reasons"]
     assert card["tail_yen"] is None and "no accepted prices" in card["tail_yen_missing"]
     assert card["benchmark_date"] == "2025-05-19" and card["benchmark_yield"] == 2.412
-    assert {s["dataset"] for s in card["sources"]} == {"compiled.jgb_auctions", "mof_japan.jgb_yields"}
+    assert {s["dataset"] for s in card["sources"]} == {"mof_japan.compiled_jgb_auctions", "mof_japan.jgb_yields"}
 
 
 @pytest.mark.mirror

@@ -79,7 +79,7 @@ DATASETS: list[Dataset] = [
         licence="MOF Japan: reuse with attribution (Source: Ministry of Finance Japan)",
     ),
     Dataset(
-        name="compiled.jgb_auctions",
+        name="mof_japan.compiled_jgb_auctions",
         source="MOF JGB auction results, compiled table (smileys21/Global-Bond-Holdings)",
         parser="bondwatch.sources.mof_auctions:parse",
         mirror_globs=("mof_japan/jgb_auctions_*.csv",),
