@@ -146,6 +146,15 @@ def test_result_page_of_a_yield_based_40_year_auction():
     assert row["tenor"] == "jgb-40y" and row["highest_yield"] == 3.135 and round(row["bid_to_cover"], 2) == 2.21
 
 
+def test_workbook_dates_as_text_or_japanese_era_and_dashes_for_none():
+    rows = [["R7.10.15", 194, 8000, 21370, 6003, 100.20, 2.684, 100.33, 2.674],
+            ["2025/8/28", 476, "–", 57943, 20396, 100.050, 0.874, 100.072, 0.863]]
+    frame = mof_auctions.parse(workbook(official_sheets(**{"20年債": (PRICE_HEADER, PRICE_UNITS, rows)})), "x.xls").frame
+    twenty = frame[frame["tenor"] == "jgb-20y"]
+    assert list(twenty["auction_date"].dt.strftime("%Y-%m-%d")) == ["2025-10-15", "2025-08-28"]
+    assert twenty["offering_bn_jpy"].isna().tolist() == [False, True]
+
+
 def test_compiled_table_rows_and_the_40_year_yield_rule():
     frame = mof_auctions.parse(COMPILED.encode(), "jgb_auctions_2022_2026.csv").frame
     assert list(frame["tenor"]) == ["jgb-20y", "jgb-40y", "jgb-20y"]
@@ -177,6 +186,11 @@ def test_compiled_table_rows_and_the_40_year_yield_rule():
             [datetime(2025, 10, 15), 194, 8000, 6003, 21370, 100.20, 2.684, 100.33, 2.674]])})),
          "Auction_Results_for_JGBs.xls sheet '20年債' row 5",
          "bid-to-cover (competitive bids / bids accepted) = 0.280908: expected a bid-to-cover above 1 and below 20"),
+        (lambda: workbook(official_sheets(**{"20年債": (PRICE_HEADER, PRICE_UNITS, [
+            ["Oct. 15", 194, 8000, 21370, 6003, 100.20, 2.684, 100.33, 2.674]])})),
+         "Auction_Results_for_JGBs.xls sheet '20年債' row 5", "column 'Auction Date' = 'Oct. 15': expected a date"),
+        (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Auction_Results_for_JGBs.xls",
+         "not a readable Excel workbook"),
         (lambda: b"<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><p>The page you requested "
                  b"could not be found.</p></body></html>", "eresul20251015.htm",
          "no table with an 'Auction Date' header; expected MOF's English auction result page"),

@@ -48,6 +48,7 @@ from bondwatch.sources.formats import (
     number_columns,
     read_csv,
 )
+from bondwatch.sources.mof_japan import era_date
 
 SOURCE = "MOF Japan JGB auctions"
 WORKBOOK_URL = "https://www.mof.go.jp/english/policy/jgbs/auction/past_auction_results/Auction_Results_for_JGBs.xls"
@@ -79,12 +80,12 @@ REQUIRED_BY_BASIS = {
     "price": ("lowest_price", "lowest_price_yield", "average_price", "average_yield"),
     "yield": ("highest_yield",),
 }
-FIRST_DAY = date(1966, 1, 1)  # the first JGB auction results MOF lists are later than this
-RANGES: dict[str, tuple[float, float, str]] = {  # column -> (low, high, what is expected); bounds exclusive
-    **{c: (0.0, np.inf, "a positive amount") for c in AMOUNTS},
-    **{c: (0.0, 200.0, "a price above 0 and at most 200 yen per 100 yen") for c in PRICES},
-    **{c: (-1.0 - 1e-9, 10.0 + 1e-9, "a yield from -1 to 10 percent") for c in YIELDS},
-    "bid_to_cover": (1.0, 20.0, "a bid-to-cover above 1 and below 20"),
+FIRST_DAY = date(1966, 1, 1)  # declared lower bound of plausible auction dates (post-war JGBs: from FY1965)
+RANGES: dict[str, tuple[float, float, bool, str]] = {  # column -> (low, high, bounds included?, expected)
+    **{c: (0.0, np.inf, False, "a positive amount") for c in AMOUNTS},
+    **{c: (0.0, 200.0, False, "a price above 0 and below 200 yen per 100 yen") for c in PRICES},
+    **{c: (-1.0, 10.0, True, "a yield from -1 to 10 percent") for c in YIELDS},
+    "bid_to_cover": (1.0, 20.0, False, "a bid-to-cover above 1 and below 20"),
 }
 COMPILED_COLUMNS = ("date", "tenor", "size_bn_jpy", "yield", "bid_to_cover")
 _SHEET = re.compile(r"^\s*(\d{1,2})\s*(?:年債|-?\s*year)", re.IGNORECASE)
@@ -151,10 +152,12 @@ def _tidy_official(
 
 
 def _cell_text(value: object) -> str:
-    """A cell as text for number parsing: empty for None/NaN, '2.540%' -> '2.540'."""
+    """A cell as text for number parsing: empty for None, NaN and the dashes MOF writes for 'none'
+    ('–', '—'); '2.540%' -> '2.540'."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    return str(value).strip().rstrip("%").strip()
+    text = str(value).strip().rstrip("%").strip()
+    return "" if text in ("–", "—", "－") else text
 
 
 def _is_number(value: object) -> bool:
@@ -166,7 +169,8 @@ def _is_number(value: object) -> bool:
 
 
 def _official_dates(raw: pd.Series, wheres: list[str], location: str, name: str) -> pd.Series:
-    """Auction dates: spreadsheet dates, or text as M/D/YYYY (result pages) or YYYY/M/D."""
+    """Auction dates: spreadsheet dates, or text as M/D/YYYY (result pages), YYYY/M/D, or a
+    Japanese-era date such as R7.5.20."""
     stamps = []
     for value, where in zip(raw.tolist(), wheres):
         if isinstance(value, (datetime, date, pd.Timestamp)):
@@ -180,7 +184,10 @@ def _official_dates(raw: pd.Series, wheres: list[str], location: str, name: str)
             except ValueError:
                 continue
         else:
-            raise _refuse(location, where, f"{name} = {text!r}: expected a date like 5/20/2025")
+            try:
+                stamps.append(pd.Timestamp(era_date(text)))
+            except ValueError:
+                raise _refuse(location, where, f"{name} = {text!r}: expected a date like 5/20/2025") from None
     return pd.Series(stamps, index=raw.index, dtype="datetime64[ns]")
 
 
@@ -189,9 +196,10 @@ def _checked(frame: pd.DataFrame, wheres: list[str], names: dict[str, str], loca
     a known tenor); else DataFormatError for the first bad value in file order."""
     problems = np.zeros(len(frame), dtype=bool)
     first: dict[int, tuple[str, object, str]] = {}
-    for column, (low, high, expected) in RANGES.items():
+    for column, (low, high, inclusive, expected) in RANGES.items():
         values = frame[column].to_numpy(float)
-        bad = ~np.isnan(values) & ((values <= low) | (values >= high))
+        outside = (values < low) | (values > high) if inclusive else (values <= low) | (values >= high)
+        bad = ~np.isnan(values) & outside
         for i in np.flatnonzero(bad & ~problems):
             first[int(i)] = (column, values[i], expected)
         problems |= bad
