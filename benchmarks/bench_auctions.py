@@ -1,4 +1,5 @@
-"""Benchmark: import of the whole offline mirror + every scorecard, and the cold `bondwatch auction 30y`.
+"""Benchmark: import of the whole offline mirror + every scorecard, and the cold `bondwatch auction 30y`
+and `bondwatch auction jgb-20y`.
 
 Run: python benchmarks/bench_auctions.py [--mirror ../shared/data] [--repeat 5]
 Figures are wall-clock seconds on this machine, each with a ratio against a baseline measured in
@@ -55,6 +56,9 @@ def main() -> None:
         cold = median_seconds([sys.executable, "-m", "bondwatch", "auction", "30y"], args.repeat, env)
         print(f"cold `bondwatch auction 30y`: {cold * 1000:.0f} ms (median of {args.repeat})")
         print(f"  baseline, python -c pass: {bare * 1000:.0f} ms -> ratio {cold / bare:.1f}x (goal <= 20x)")
+        cold_jgb = median_seconds([sys.executable, "-m", "bondwatch", "auction", "jgb-20y"], args.repeat, env)
+        print(f"cold `bondwatch auction jgb-20y`: {cold_jgb * 1000:.0f} ms (median of {args.repeat}) -> ratio "
+              f"{cold_jgb / bare:.1f}x python -c pass, {cold_jgb / cold:.2f}x `bondwatch auction 30y`")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ The Python API returns pandas DataFrames::
     bw.update(from_dir="../shared/data")
     bw.auction("30y", date="2025-06-12")      # one scorecard row
     bw.auctions(tenor="10y", since="2024-01-01")
+    bw.jgb_auction("jgb-20y", date="2025-05-20") # a JGB auction's scorecard
 
 Names are resolved lazily so that ``import bondwatch`` stays cheap.
 """
@@ -23,6 +24,8 @@ _EXPORTS: dict[str, str] = {
     "auction": "bondwatch.service.auctions",
     "auctions": "bondwatch.service.auctions",
     "auction_history": "bondwatch.service.auctions",
+    "jgb_auction": "bondwatch.service.jgb_auctions",
+    "jgb_auctions": "bondwatch.service.jgb_auctions",
     "yield_curve": "bondwatch.service.market",
     "series": "bondwatch.service.market",
     "fx": "bondwatch.service.market",

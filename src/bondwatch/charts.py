@@ -104,3 +104,31 @@ def auction_chart(card: dict, path: str | Path, count: int = 24) -> Path:
     fig.text(0.01, 0.005, "Source: US Treasury (Fiscal Data, TreasuryDirect), par yield curve. bondwatch", fontsize=7)
     fig.tight_layout()
     return save_figure(fig, path)
+
+
+def jgb_auction_chart(card: dict, path: str | Path, count: int = 24) -> Path:
+    """A JGB tenor's last ``count`` auctions up to ``card``'s: bid-to-cover, price tail (yen) and
+    auction yield minus the previous day's MOF benchmark (bp). The chosen auction is highlighted."""
+    path = figure_path(path)
+    plt = _pyplot()
+    from bondwatch.jgb_tenors import describe_jgb
+    from bondwatch.service.jgb_auctions import list_jgb_cards
+
+    history = list_jgb_cards(card["tenor"], until=card["auction_date"])[-count:]
+    chosen = [c["auction_date"] == card["auction_date"] for c in history]
+    x = range(len(history))
+    fig, axes = plt.subplots(3, 1, figsize=(10, 8), sharex=True)
+    panels = (("bid_to_cover", "bid-to-cover (x)"), ("tail_yen", "price tail (yen per 100)"),
+              ("yield_vs_benchmark_bp", "yield - prev-day benchmark (bp)"))
+    for ax, (key, label) in zip(axes, panels):
+        ax.bar(x, [c[key] if c[key] is not None else 0.0 for c in history],
+               color=["tab:orange" if c else "tab:blue" for c in chosen])
+        ax.set_ylabel(label)
+        ax.axhline(0, color="grey", linewidth=0.8)
+    axes[2].set_xticks(list(x), [c["auction_date"] for c in history], rotation=60, fontsize=7)
+    fig.suptitle(f"{describe_jgb(card['tenor'])} auctions: {card['auction_date']} "
+                 f"({card['verdict'] or 'not scored'}) highlighted")
+    fig.text(0.01, 0.005, "Source: Ministry of Finance Japan (auction results, JGB benchmark yields). bondwatch",
+             fontsize=7)
+    fig.tight_layout()
+    return save_figure(fig, path)

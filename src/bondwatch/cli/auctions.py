@@ -75,7 +75,12 @@ def auction(target: str, date: str | None, as_json: bool, as_csv: bool, chart: s
     """Scorecard of an auction: TARGET is a tenor (30y, 10y-tips, 2y-frn; 13w bills when imported live) or a CUSIP.
 
     A tenor gives its latest auction (or the one on --date); a CUSIP gives all its auctions.
+    JGB auctions: jgb-2y, jgb-5y, jgb-10y, jgb-20y, jgb-30y, jgb-40y.
     """
+    if target.strip().lower().startswith("jgb"):
+        from bondwatch.cli.jgb_auctions import show_auction
+
+        return show_auction(target, date, as_json, as_csv, chart)
     cards = service.find_cards(target, date=date)
     if chart:
         from bondwatch.charts import auction_chart
@@ -100,15 +105,21 @@ def _flat(cards: list[dict]) -> list[dict]:
 
 
 @click.command()
-@click.option("--tenor", help="Only this tenor (30y, 10y, 10y-tips, ...).")
+@click.option("--market", type=click.Choice(["us", "jp"]), default="us", show_default=True,
+              help="us: Treasury auctions; jp: JGB auctions (MOF Japan).")
+@click.option("--tenor", help="Only this tenor (30y, 10y, 10y-tips, ...; with --market jp: 2y ... 40y).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Auctions on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Auctions on or before this date.")
 @click.option("--last", type=click.IntRange(min=1), metavar="N", help="Only the last N of those auctions.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (full scorecards).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (one row per auction).")
-def auctions(tenor: str | None, since: str | None, until: str | None, last: int | None, as_json: bool,
-             as_csv: bool) -> None:
+def auctions(market: str, tenor: str | None, since: str | None, until: str | None, last: int | None,
+             as_json: bool, as_csv: bool) -> None:
     """List auctions with their key metrics and verdicts, oldest first."""
+    if market == "jp" or (tenor or "").strip().lower().startswith("jgb"):
+        from bondwatch.cli.jgb_auctions import show_auctions
+
+        return show_auctions(tenor, since, until, last, as_json, as_csv)
     cards = service.list_cards(tenor, since=since, until=until)
     if last:
         cards = cards[-last:]

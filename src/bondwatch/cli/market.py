@@ -197,6 +197,6 @@ def _snapshot_text(data: dict[str, Any]) -> str:
              table(rows, ["", "value", "unit", "as of", "1w", "1m", "1y", "change in"], align_right=[1, 4, 5, 6])]
     if data["auctions"]:
         lines += ["", "Latest auction per tenor",
-                  table([[a["tenor"], a["auction_date"], a["cusip"], a["verdict"] or "-"] for a in data["auctions"]],
+                  table([[a["tenor"], a["auction_date"], a["cusip"] or "-", a["verdict"] or "-"] for a in data["auctions"]],
                         ["tenor", "auction", "cusip", "verdict"])]
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bondwatch import store
 from bondwatch.errors import NotFoundError, UsageError
+from bondwatch.service.jgb_auctions import latest_jgb_verdicts
 
 if TYPE_CHECKING:
     import httpx
@@ -433,7 +434,8 @@ def snapshot_rows(date: str | Date | None = None, *, warehouse: str | Path | Non
     latest observation is more than :data:`STALE_DAYS` before ``date`` is ``stale`` and has no
     changes; a change needs an earlier observation within :data:`STALE_DAYS` of its horizon; a
     spread (UST minus JGB, percentage points) needs legs within :data:`STALE_DAYS` of each other.
-    Each such gap is said in ``warnings``. Auctions: the latest verdict per tenor.
+    Each such gap is said in ``warnings``. Auctions: the latest verdict per tenor (JGB tenors as
+    'jgb-20y', with no CUSIP).
     """
     day = parse_date(date)
     with _warehouse(warehouse) as wh:
@@ -452,7 +454,7 @@ def snapshot_rows(date: str | Date | None = None, *, warehouse: str | Path | Non
             }
             source = None if chosen is None else chosen[1] if chosen[0] == "series" else f"{chosen[1]} {chosen[2]:g}y"
             items.append({"label": label, "unit": unit, "source": source})
-        verdicts = _verdicts(wh, day)
+        verdicts = _verdicts(wh, day) + latest_jgb_verdicts(wh, day)
     warnings, spread_warnings = [], []
     for label, first, second in SPREADS:
         values[label] = {k: _spread(values[first][k], values[second][k]) for k in anchors}

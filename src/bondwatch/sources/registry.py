@@ -71,6 +71,21 @@ DATASETS: list[Dataset] = [
         licence="MOF Japan: reuse with attribution (Source: Ministry of Finance Japan)",
     ),
     Dataset(
+        name="mof_japan.jgb_auctions",
+        source="Ministry of Finance Japan, Auction Results (JGBs)",
+        parser="bondwatch.sources.mof_auctions:parse",
+        fetcher="bondwatch.sources.mof_auctions:fetch",
+        mirror_globs=("mof_japan/Auction_Results_for_JGBs.xls", "mof_japan/eresul*.htm"),
+        licence="MOF Japan: reuse with attribution (Source: Ministry of Finance Japan)",
+    ),
+    Dataset(
+        name="mof_japan.compiled_jgb_auctions",
+        source="MOF JGB auction results, compiled table (smileys21/Global-Bond-Holdings)",
+        parser="bondwatch.sources.mof_auctions:parse",
+        mirror_globs=("mof_japan/jgb_auctions_*.csv",),
+        licence="compiled from MOF Japan results (reuse with attribution)",
+    ),
+    Dataset(
         name="fred.series",
         source="Federal Reserve Bank of St. Louis, FRED",
         parser="bondwatch.sources.fred:parse",
@@ -130,6 +145,11 @@ DERIVED: list[tuple[str, str, frozenset[str]]] = [
         "auction_scorecards",
         "bondwatch.service.auctions:rebuild_scorecards",
         frozenset({"auction_results", "yield_curves"}),
+    ),
+    (
+        "jgb_auction_scorecards",
+        "bondwatch.service.jgb_auctions:rebuild_jgb_scorecards",
+        frozenset({"jgb_auction_results", "yield_curves"}),
     ),
 ]
 

@@ -161,4 +161,32 @@ TABLES: dict[str, str] = {
             provenance_id INTEGER NOT NULL
             -- unique key (partner_code, month): kept by Writer.upsert, not by an index
         )""",
+    # JGB auction results (MOF Japan), one row per (source, tenor, auction date); merged by priority
+    "jgb_auction_results": """
+        CREATE TABLE IF NOT EXISTS jgb_auction_results (
+            source                  VARCHAR NOT NULL, -- 'mof_page' | 'mof_workbook' | 'compiled'
+            auction_date            DATE NOT NULL,
+            tenor                   VARCHAR NOT NULL, -- 'jgb-2y' ... 'jgb-40y'
+            issue_number            INTEGER,
+            offering_bn_jpy         DOUBLE,           -- billion yen
+            competitive_bids_bn_jpy DOUBLE,
+            accepted_bn_jpy         DOUBLE,           -- competitive bids accepted
+            lowest_price            DOUBLE,           -- yen per 100 yen of face value
+            lowest_price_yield      DOUBLE,           -- percent
+            average_price           DOUBLE,           -- weighted average accepted price, yen per 100 yen
+            average_yield           DOUBLE,           -- percent (40-year: weighted average yield)
+            highest_yield           DOUBLE,           -- percent; highest accepted yield (yield-based auctions)
+            bid_to_cover            DOUBLE,           -- competitive bids / bids accepted
+            provenance_id           INTEGER NOT NULL
+            -- unique key (source, tenor, auction_date): kept by Writer.upsert, not by an index
+        )""",
+    # JGB auction scorecards derived from jgb_auction_results and yield_curves; rebuilt after every import
+    "jgb_auction_scorecards": """
+        CREATE TABLE IF NOT EXISTS jgb_auction_scorecards (
+            tenor         VARCHAR NOT NULL,
+            auction_date  DATE NOT NULL,
+            verdict       VARCHAR,
+            card          VARCHAR NOT NULL      -- the full scorecard as JSON
+            -- one row per (tenor, auction_date): rebuilt whole after every import
+        )""",
 }
