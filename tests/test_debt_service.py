@@ -14,17 +14,13 @@ import bondwatch as bw
 from bondwatch.errors import UsageError
 from bondwatch.models.debt import maturity_for_remaining
 from tests.conftest import home_holding, need_mirror, run_cli
+from tests.test_debt_tables import imf_warehouse, table_row
 
 
 @pytest.fixture(scope="module")
 def weo_warehouse(tmp_path_factory) -> Path:
-    """A warehouse with the WEO April 2025 rows, imported by the IMF source module."""
-    mirror = need_mirror()
-    from bondwatch.service.update import update
-
-    path = tmp_path_factory.mktemp("weo-wh") / "bondwatch.duckdb"
-    update(from_dir=mirror, only=["imf"], warehouse=path)
-    return path
+    """A warehouse with the mirror's WEO April 2025 rows."""
+    return imf_warehouse(need_mirror(), tmp_path_factory)
 
 
 @pytest.fixture
@@ -229,8 +225,6 @@ def test_cli_module_imports_no_heavy_libraries():
 
 @pytest.mark.parametrize("country, year, pb, contribution", [("US", 2025, "-2.61", "2.61"), ("JP", 2025, "-2.44", "2.44")])
 def test_cli_table_shows_weo_primary_balance_and_its_contribution(home, capsys, country, year, pb, contribution):
-    from tests.test_debt_tables import table_row
-
     code, out, _ = run_cli(capsys, "debt", "project", country)
     assert code == 0
     row = table_row(out, year)

@@ -13,7 +13,7 @@ import pytest
 
 import bondwatch as bw
 from bondwatch.errors import UsageError
-from tests.conftest import run_cli
+from tests.conftest import home_holding, run_cli
 
 YEARS = range(2023, 2031)
 # IMF, World Economic Outlook database, April 2025, United States (values as published)
@@ -33,11 +33,19 @@ US_WEO_2025_04 = {
 }
 
 
+def imf_warehouse(folder: Path, tmp_path_factory) -> Path:
+    """A new warehouse file holding the IMF WEO files of ``folder`` (mirror layout, ``imf/weo_*.csv``),
+    imported by the IMF source module."""
+    from bondwatch.service.update import update
+
+    path = tmp_path_factory.mktemp("weo-wh") / "bondwatch.duckdb"
+    update(from_dir=folder, only=["imf"], warehouse=path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def weo_fixture_warehouse(tmp_path_factory) -> Path:
     """A warehouse holding the fixture rows, imported from a file named like the WEO extract."""
-    from bondwatch.service.update import update
-
     folder = tmp_path_factory.mktemp("weo-fixture")
     (folder / "imf").mkdir()
     header = ["ISO", "WEO Subject Code", "Subject Descriptor", "Units", "Scale", *map(str, YEARS),
@@ -46,15 +54,11 @@ def weo_fixture_warehouse(tmp_path_factory) -> Path:
     for (code, descriptor, units, scale), values in US_WEO_2025_04.items():
         lines.append(",".join(["USA", code, f'"{descriptor}"', units, scale, *(f"{v:.2f}" for v in values), "2024"]))
     (folder / "imf" / "weo_2025-04_usa.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = tmp_path_factory.mktemp("weo-fixture-wh") / "bondwatch.duckdb"
-    update(from_dir=folder, only=["imf"], warehouse=path)
-    return path
+    return imf_warehouse(folder, tmp_path_factory)
 
 
 @pytest.fixture
 def home(weo_fixture_warehouse, monkeypatch, tmp_path) -> Path:
-    from tests.conftest import home_holding
-
     return home_holding(weo_fixture_warehouse, tmp_path, monkeypatch)
 
 
