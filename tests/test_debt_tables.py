@@ -97,6 +97,7 @@ def test_json_names_net_interest_as_net_interest(home, capsys):
     assert first["net_interest_rate"] == pytest.approx(3.85 * 30507.22 / 35251.18, abs=1e-9)
     assert first["primary_balance"] == pytest.approx(-2.61)
     assert first["contrib_primary_balance"] == pytest.approx(2.61)
+    assert json.loads(out)["debt_concept"] == "general government gross debt (IMF WEO)"
 
 
 def test_projection_reports_the_calibrated_maturity(home):

@@ -11,7 +11,6 @@ import click
 
 from bondwatch.cli.output import emit_csv, emit_json, fmt, table
 
-DEBT_CONCEPT = "general government gross debt (IMF WEO)"
 CONTRIB_LABELS = (
     ("contrib_primary_balance", "c:pb"),
     ("contrib_interest", "c:int"),
@@ -83,7 +82,7 @@ def project(country, scenario, paths, seed, method, as_json, as_csv, chart) -> N
 
     frame = debt_project(country, scenario, paths=paths, seed=seed, method=method)
     if chart:
-        save_chart(frame, chart, f"{frame.attrs['country']} {DEBT_CONCEPT}: {frame.attrs['scenario']}")
+        save_chart(frame, chart, f"{frame.attrs['country']} {frame.attrs['debt_concept']}: {frame.attrs['scenario']}")
     if _emitted(frame, as_json, as_csv):
         return
     a = frame.attrs
@@ -97,7 +96,7 @@ def project(country, scenario, paths, seed, method, as_json, as_csv, chart) -> N
         for r in _records(frame)
     ]
     click.echo(f"{a['country']} {a['scenario']}: {a['description']}")
-    click.echo(f"debt = {DEBT_CONCEPT}, {a['start_year']}: {a['start_debt_gdp']:.2f}% of GDP; percent of GDP "
+    click.echo(f"debt = {a['debt_concept']}, {a['start_year']}: {a['start_debt_gdp']:.2f}% of GDP; percent of GDP "
                "unless noted")
     click.echo("c:* = contributions to chg (pp of GDP, they sum to chg; c:pb = -pb); pb = primary balance "
                "(+ = surplus, WEO's sign); int = net interest paid (interest expense minus interest revenue); "
@@ -140,7 +139,7 @@ def stress(country, scenario, custom, as_json, as_csv) -> None:
     if _emitted(frame, as_json, as_csv):
         return
     a = frame.attrs
-    click.echo(f"{a['country']} {a['scenario']}: {DEBT_CONCEPT}, % of GDP, under stress "
+    click.echo(f"{a['country']} {a['scenario']}: {a['debt_concept']}, % of GDP, under stress "
                f"(s.d. real growth {a['sd_real_growth']:.2f} pp, primary balance {a['sd_primary_balance']:.2f} pp)")
     click.echo(_summary_table(frame))
 
@@ -157,10 +156,10 @@ def compare(country, scenario_names, as_json, as_csv, chart) -> None:
 
     frame = debt_compare(country, *scenario_names)
     if chart:
-        save_chart(frame, chart, f"{frame.attrs['country']} {DEBT_CONCEPT}: scenarios")
+        save_chart(frame, chart, f"{frame.attrs['country']} {frame.attrs['debt_concept']}: scenarios")
     if _emitted(frame, as_json, as_csv):
         return
-    click.echo(f"{frame.attrs['country']}: {DEBT_CONCEPT}, % of GDP")
+    click.echo(f"{frame.attrs['country']}: {frame.attrs['debt_concept']}, % of GDP")
     click.echo(_summary_table(frame))
     click.echo("")
     click.echo("net interest paid (interest expense minus interest revenue, IMF WEO), % of GDP")

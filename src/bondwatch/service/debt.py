@@ -35,6 +35,7 @@ ASSUMPTIONS = (
 # balance), so the engine's generic interest columns are named for what they hold here.
 NET_INTEREST_NAMES = {"interest_gdp": "net_interest_gdp", "effective_rate": "net_interest_rate"}
 SUMMARY_COLUMNS = ["year", "debt_gdp", "net_interest_gdp", "gfn_gdp", "net_interest_rate", "primary_balance"]
+DEBT_CONCEPT = "general government gross debt (IMF WEO)"  # what debt_gdp measures, in attrs
 MAX_YAML_BYTES = 1 << 20  # scenario and stress files: 1 MiB is thousands of times a real one
 
 
@@ -310,6 +311,7 @@ def _resolve(country: str, scenario: str | None) -> dict[str, Any]:
 def _attach(frame: pd.DataFrame, scenario: dict[str, Any], **extra: Any) -> pd.DataFrame:
     frame.attrs.update(
         country=scenario["country"],
+        debt_concept=DEBT_CONCEPT,
         scenario=scenario["name"],
         description=scenario["description"],
         assumptions=[
@@ -482,6 +484,7 @@ def debt_compare(country: str, *scenarios: str, warehouse: str | Path | None = N
     out = pd.concat(frames, ignore_index=True)[["scenario", *SUMMARY_COLUMNS]]
     out.attrs.update(
         country=loaded[0]["country"],
+        debt_concept=DEBT_CONCEPT,
         scenarios=[{"name": sc["name"], "description": sc["description"]} for sc in loaded],
     )
     return out
