@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bondwatch.models.debt import DebtInputs, maturity_profiles
+from bondwatch.models.debt import DebtInputs, maturity_for_remaining, maturity_profiles
 from bondwatch.models.debt_baseline import baseline_inputs, shock_history, weo_fiscal_table
 from bondwatch.models.debt_stochastic import draw_deviations, fan_chart, fit_shocks, simulate_paths
 
@@ -32,7 +32,9 @@ def us_inputs() -> tuple[DebtInputs, pd.DataFrame]:
     long = wide.melt(id_vars=["WEO Subject Code"], value_vars=years, var_name="year", value_name="value")
     long = long.rename(columns={"WEO Subject Code": "subject_code"}).dropna(subset=["value"])
     table = weo_fiscal_table(long.astype({"year": int, "value": float}))
-    inputs = baseline_inputs(table, start_year=2025, end_year=2025 + YEARS - 1, short_share=0.21, avg_maturity=6)
+    # the us-baseline maturity: 21% bills, 71 months of average remaining maturity
+    maturity = maturity_for_remaining(71 / 12, 0.21)
+    inputs = baseline_inputs(table, start_year=2025, end_year=2025 + YEARS - 1, short_share=0.21, avg_maturity=maturity)
     return inputs, shock_history(table, 2024)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bondwatch.errors import UsageError
-from bondwatch.models.debt import CONTRIBUTIONS, DebtInputs, maturity_profiles, project
+from bondwatch.models.debt import (
+    CONTRIBUTIONS,
+    DebtInputs,
+    average_remaining_maturity,
+    maturity_for_remaining,
+    maturity_profiles,
+    project,
+)
 from bondwatch.models.debt_baseline import baseline_inputs, weo_fiscal_table
 
 WEO_CSV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "imf" / "weo_2025-04_usa_jpn.csv"
@@ -55,8 +64,8 @@ def test_weo_derived_inputs_match_hand_calculation():
     # = 1,970.77bn, so the stock-flow residual is 138.47bn = 0.4539% of GDP.
     assert table.loc[2025, "stock_flow"] == pytest.approx(0.4539, abs=1e-4)
     # interest = pb - ob = -2.61 + 6.46 = 3.85% of GDP; over last year's debt: 3.85% x 30,507.22 / 35,251.18
-    assert table.loc[2025, "interest_gdp"] == pytest.approx(3.85)
-    assert table.loc[2025, "implied_rate"] == pytest.approx(3.3319, abs=1e-4)
+    assert table.loc[2025, "net_interest_gdp"] == pytest.approx(3.85)
+    assert table.loc[2025, "implied_net_interest_rate"] == pytest.approx(3.3319, abs=1e-4)
     assert table.loc[2025, "nominal_growth"] == pytest.approx((30507.22 / 29184.90 - 1) * 100)
 
 
@@ -65,7 +74,7 @@ def test_weo_extension_holds_final_year_values():
     inputs = baseline_inputs(table, start_year=2025, end_year=2035, short_share=0.0, avg_maturity=9)
     assert inputs.years[-1] == 2035
     assert np.all(inputs.primary_balance[6:] == table.loc[2030, "primary_balance"])
-    assert np.all(inputs.effective_rate[6:] == table.loc[2030, "implied_rate"])
+    assert np.all(inputs.effective_rate[6:] == table.loc[2030, "implied_net_interest_rate"])
     assert np.all(inputs.stock_flow[6:] == table.loc[2030, "stock_flow"])
 
 
@@ -206,6 +215,82 @@ def test_maturity_profiles_sum_to_one():
     assert existing.sum() + 0.2 == pytest.approx(1.0)
     assert bond.sum() == pytest.approx(1.0)
     assert (np.arange(1, bond.size + 1) * bond).sum() == pytest.approx(6.5)
+
+
+# --- maturity calibration: the stock's average remaining maturity is the published one ----------
+
+def repricing_curve(short_share: float, m: float, years: int = 60) -> np.ndarray:
+    """Share of the stock repriced by year k = 1..years after a permanent rise in market yields,
+    measured through the engine: no growth, no deficit, no baseline interest, so the stock only
+    rolls over. The rise is tiny (1e-6 pp) so that the interest it adds, which is borrowed at the
+    new yield, moves the shares by less than 1e-10."""
+    shock = 1e-6
+    inputs = DebtInputs(
+        years=tuple(range(2025, 2025 + years)), initial_debt=100.0, real_growth=0.0, inflation=0.0,
+        primary_balance=0.0, stock_flow=0.0, effective_rate=np.zeros(years), rate_shock=np.full(years, shock),
+        short_share=short_share, avg_maturity=m,
+    )
+    return project(inputs)["effective_rate"].to_numpy() / shock
+
+
+def remaining_maturity_of_curve(curve: np.ndarray) -> float:
+    """Average remaining maturity (years) implied by a repricing curve: the share first repriced
+    in year k has between k - 1 and k years left, counted as k - 1/2."""
+    first = np.diff(np.concatenate([[0.0], curve]))
+    return float(first @ (np.arange(1, curve.size + 1) - 0.5))
+
+
+def test_a_ladder_of_m_year_bullets_has_average_remaining_maturity_m_over_2():
+    assert average_remaining_maturity(0.0, 6.0) == pytest.approx(3.0)
+    assert average_remaining_maturity(0.21, 6.0) == pytest.approx(0.21 / 2 + 0.79 * 3.0)
+    # non-integer m: (1/m) [n^2/2 + (m - n)(n + 1/2)] with n = floor(m), a little above m/2
+    assert average_remaining_maturity(0.0, 6.5) == pytest.approx((18 + 0.5 * 6.5) / 6.5)
+
+
+@pytest.mark.parametrize(
+    "name, months, short_share, maturity_at_issue",
+    [
+        # US: weighted average maturity of marketable Treasury debt about 71 months (TBAC, Q1 2024), 21% bills
+        ("US", 71, 0.21, 14.6988),
+        # Japan: general government bonds nine years five months to maturity on average (MOF, FY2023)
+        ("Japan", 113, 0.0, 18.8257),
+    ],
+)
+def test_calibrated_stock_reprices_with_the_published_average_remaining_maturity(
+    name, months, short_share, maturity_at_issue
+):
+    m = maturity_for_remaining(months / 12, short_share)
+    assert m == pytest.approx(maturity_at_issue, abs=1e-4)
+    curve = repricing_curve(short_share, m)
+    # measured through the engine's rollover, not the formula: the stock's remaining maturity
+    assert remaining_maturity_of_curve(curve) == pytest.approx(months / 12, abs=1e-6)
+    # speed: bills and 1/m of the bonds in year 1; the old setting m = published maturity
+    # (6 years US, 9 Japan) repriced the whole stock by then, the calibrated one about half of it
+    assert curve[0] == pytest.approx(short_share + (1 - short_share) / m, abs=1e-9)
+    old_m = {"US": 6, "Japan": 9}[name]
+    assert repricing_curve(short_share, old_m)[old_m - 1] == pytest.approx(1.0)
+    assert 0.45 < curve[old_m - 1] < 0.55
+    assert curve[math.ceil(m) - 1] == pytest.approx(1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.0, 0.9), st.floats(1.0, 50.0))
+def test_maturity_for_remaining_inverts_average_remaining_maturity(short_share, m):
+    remaining = average_remaining_maturity(short_share, m)
+    assert maturity_for_remaining(remaining, short_share) == pytest.approx(m, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "remaining, short_share, message",
+    [
+        (0.4, 0.0, "avg_remaining_maturity = 0.4: expected years between 0.5 and 25"),
+        (30.0, 0.0, "avg_remaining_maturity = 30.0: expected years between 0.5 and 25"),
+        (5.0, 1.0, "short_share = 1.0: expected a share between 0 and 0.99"),
+    ],
+)
+def test_impossible_remaining_maturities_are_one_line_errors(remaining, short_share, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        maturity_for_remaining(remaining, short_share)
 
 
 @pytest.mark.parametrize(

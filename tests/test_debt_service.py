@@ -12,18 +12,15 @@ import pytest
 
 import bondwatch as bw
 from bondwatch.errors import UsageError
+from bondwatch.models.debt import maturity_for_remaining
 from tests.conftest import home_holding, need_mirror, run_cli
+from tests.test_debt_tables import imf_warehouse, table_row
 
 
 @pytest.fixture(scope="module")
 def weo_warehouse(tmp_path_factory) -> Path:
-    """A warehouse with the WEO April 2025 rows, imported by the IMF source module."""
-    mirror = need_mirror()
-    from bondwatch.service.update import update
-
-    path = tmp_path_factory.mktemp("weo-wh") / "bondwatch.duckdb"
-    update(from_dir=mirror, only=["imf"], warehouse=path)
-    return path
+    """A warehouse with the mirror's WEO April 2025 rows."""
+    return imf_warehouse(need_mirror(), tmp_path_factory)
 
 
 @pytest.fixture
@@ -44,18 +41,23 @@ def test_baseline_reproduces_weo_2030(home, country, debt_2030):
     assert all(a["source"] for a in frame.attrs["assumptions"])
 
 
-def test_jgb_yields_pass_through_over_nine_years(home):
+def test_jgb_yields_pass_through_as_the_stock_rolls_over(home):
     base = bw.debt_project("JP")
     shifted = bw.debt_project("JP", "jp-yields-100bp")
-    extra = by_year(shifted, "effective_rate") - by_year(base, "effective_rate")
+    # 9 years 5 months of average remaining maturity (MOF, FY2023): bonds of 18.83 years at issue
+    m = maturity_for_remaining(9 + 5 / 12, 0.0)
+    assert shifted.attrs["maturity_at_issue_years"] == pytest.approx(18.8257, abs=1e-4)
+    assert shifted.attrs["avg_remaining_maturity_years"] == pytest.approx(9 + 5 / 12, abs=1e-4)
+    extra = by_year(shifted, "net_interest_rate") - by_year(base, "net_interest_rate")
     assert extra[2025] == pytest.approx(0.0, abs=1e-12)
-    # 2026: one ninth of the end-2024 stock rolls over; relative to the end-2025 stock (in yen)
+    # 2026: 1/m of the end-2024 stock rolls over; relative to the end-2025 stock (in yen)
     stock_growth = by_year(base)[2025] / 236.66 * (1 + by_year(base, "nominal_growth")[2025] / 100)
-    assert extra[2026] == pytest.approx(1 / 9 / stock_growth, abs=1e-12)
-    assert extra[2034] == pytest.approx(1.0, abs=1e-12)  # the whole stock by the ninth year
-    assert by_year(bw.debt_project("JP", "jp-yields-200bp"), "effective_rate")[2034] == pytest.approx(
-        by_year(base, "effective_rate")[2034] + 2.0, abs=1e-12)
-    assert by_year(shifted)[2035] - by_year(base)[2035] > 10
+    assert extra[2026] == pytest.approx(1 / m / stock_growth, abs=1e-12)
+    # after ten years of rolling, about half of the yield rise has reached the stock, not all of it
+    assert 0.4 < extra[2035] < 0.7
+    extra_200 = by_year(bw.debt_project("JP", "jp-yields-200bp"), "net_interest_rate") - by_year(base, "net_interest_rate")
+    assert extra_200[2035] == pytest.approx(2 * extra[2035], rel=0.02)
+    assert by_year(shifted)[2035] - by_year(base)[2035] > 5
 
 
 def test_us_deficit_scenarios_add_the_cbo_totals(home):
@@ -107,15 +109,17 @@ def test_stress_tests(home):
     for name in ("growth", "primary_balance", "interest_rate"):
         assert np.all(wide[name] > wide["baseline"])
         assert np.all(wide["combined"] >= wide[name])
-    rate = frame[frame["scenario"] == "interest_rate"].set_index("year")["effective_rate"]
-    base_rate = frame[frame["scenario"] == "baseline"].set_index("year")["effective_rate"]
-    assert rate[2025] - base_rate[2025] == pytest.approx(2.0 * (0.21 + 0.79 / 6), abs=1e-9)
+    rate = frame[frame["scenario"] == "interest_rate"].set_index("year")["net_interest_rate"]
+    base_rate = frame[frame["scenario"] == "baseline"].set_index("year")["net_interest_rate"]
+    # bills (21%) and 1/m of the bonds reprice in year 1, m = 14.70 years at issue (71 months remaining)
+    assert rate[2025] - base_rate[2025] == pytest.approx(2.0 * (0.21 + 0.79 / maturity_for_remaining(71 / 12, 0.21)),
+                                                         abs=1e-9)
     # growth shock: one s.d. of 2002-2024 real growth off 2025 and 2026 only
     growth = frame[frame["scenario"] == "growth"].set_index("year")
     sd = frame.attrs["sd_real_growth"]
     base = bw.debt_project("US").set_index("year")
     assert growth.loc[2025, "debt_gdp"] == pytest.approx(
-        base.loc[2025, "debt_gdp"] + 120.79 * (1 + base.loc[2025, "effective_rate"] / 100) / (1 + base.loc[2025, "nominal_growth"] / 100)
+        base.loc[2025, "debt_gdp"] + 120.79 * (1 + base.loc[2025, "net_interest_rate"] / 100) / (1 + base.loc[2025, "nominal_growth"] / 100)
         * ((1 + base.loc[2025, "real_growth"] / 100) / (1 + (base.loc[2025, "real_growth"] - sd) / 100) - 1), abs=1e-9)
 
 
@@ -180,7 +184,7 @@ def test_cli_project_json_has_years_contributions_and_bands(home, capsys, tmp_pa
     assert code == 0
     payload = json.loads(out)
     first = payload["years"][0]
-    for key in ("year", "debt_gdp", "interest_gdp", "gfn_gdp", "contrib_primary_balance", "contrib_interest",
+    for key in ("year", "debt_gdp", "primary_balance", "net_interest_gdp", "net_interest_rate", "gfn_gdp", "contrib_primary_balance", "contrib_interest",
                 "contrib_real_growth", "contrib_inflation", "contrib_exchange_rate", "contrib_stock_flow",
                 "debt_gdp_p5", "debt_gdp_p95"):
         assert key in first
@@ -217,3 +221,11 @@ def test_cli_module_imports_no_heavy_libraries():
     probe = "import sys, bondwatch.cli.debt; print(sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'duckdb') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("country, year, pb, contribution", [("US", 2025, "-2.61", "2.61"), ("JP", 2025, "-2.44", "2.44")])
+def test_cli_table_shows_weo_primary_balance_and_its_contribution(home, capsys, country, year, pb, contribution):
+    code, out, _ = run_cli(capsys, "debt", "project", country)
+    assert code == 0
+    row = table_row(out, year)
+    assert (row["pb"], row["c:pb"]) == (pb, contribution)  # WEO April 2025 primary balance, % of GDP

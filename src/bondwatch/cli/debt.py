@@ -12,12 +12,12 @@ import click
 from bondwatch.cli.output import emit_csv, emit_json, fmt, table
 
 CONTRIB_LABELS = (
-    ("contrib_primary_balance", "pb"),
-    ("contrib_interest", "interest"),
-    ("contrib_real_growth", "growth"),
-    ("contrib_inflation", "inflation"),
-    ("contrib_exchange_rate", "fx"),
-    ("contrib_stock_flow", "sfa"),
+    ("contrib_primary_balance", "c:pb"),
+    ("contrib_interest", "c:int"),
+    ("contrib_real_growth", "c:growth"),
+    ("contrib_inflation", "c:infl"),
+    ("contrib_exchange_rate", "c:fx"),
+    ("contrib_stock_flow", "c:sfa"),
 )
 
 
@@ -48,7 +48,8 @@ def _emitted(frame, as_json: bool, as_csv: bool) -> bool:
 
 @click.group()
 def debt() -> None:
-    """Debt dynamics: projections, fan charts, stress tests (IMF WEO baselines)."""
+    """Debt dynamics of general government gross debt: projections, fan charts, stress tests
+    (IMF WEO baselines)."""
 
 
 @debt.command("scenarios")
@@ -75,26 +76,34 @@ def scenarios(as_json: bool) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="CSV output.")
 @click.option("--chart", type=click.Path(dir_okay=False), default=None, help="Write a PNG or SVG chart.")
 def project(country, scenario, paths, seed, method, as_json, as_csv, chart) -> None:
-    """Project debt/GDP for COUNTRY (US or JP) year by year, with the drivers of its change."""
+    """Project general government gross debt/GDP (IMF WEO) for COUNTRY (US or JP) year by year, with
+    the contributions to its change."""
     from bondwatch.service.debt import debt_project, save_chart
 
     frame = debt_project(country, scenario, paths=paths, seed=seed, method=method)
     if chart:
-        save_chart(frame, chart, f"{frame.attrs['country']} general government debt: {frame.attrs['scenario']}")
+        save_chart(frame, chart, f"{frame.attrs['country']} {frame.attrs['debt_concept']}: {frame.attrs['scenario']}")
     if _emitted(frame, as_json, as_csv):
         return
     a = frame.attrs
     head = [
-        "year", "debt", "chg", *(label for _, label in CONTRIB_LABELS), "int/GDP", "GFN", "i %", "pb*",
+        "year", "debt", "chg", *(label for _, label in CONTRIB_LABELS), "pb", "int/GDP", "GFN", "int/debt %", "pb*",
     ]
     rows = [
         [r["year"], fmt(r["debt_gdp"]), fmt(r["change_debt"]), *(fmt(r[c]) for c, _ in CONTRIB_LABELS),
-         fmt(r["interest_gdp"]), fmt(r["gfn_gdp"]), fmt(r["effective_rate"]), fmt(r["debt_stabilising_pb"])]
+         fmt(r["primary_balance"]), fmt(r["net_interest_gdp"]), fmt(r["gfn_gdp"]), fmt(r["net_interest_rate"]),
+         fmt(r["debt_stabilising_pb"])]
         for r in _records(frame)
     ]
     click.echo(f"{a['country']} {a['scenario']}: {a['description']}")
-    click.echo(f"debt {a['start_year']}: {a['start_debt_gdp']:.2f}% of GDP; percent of GDP unless noted; "
-               "pb* = debt-stabilising primary balance")
+    click.echo(f"debt = {a['debt_concept']}, {a['start_year']}: {a['start_debt_gdp']:.2f}% of GDP; percent of GDP "
+               "unless noted")
+    click.echo("c:* = contributions to chg (pp of GDP, they sum to chg; c:pb = -pb); pb = primary balance "
+               "(+ = surplus, WEO's sign); int = net interest paid (interest expense minus interest revenue); "
+               "int/debt = net interest over gross debt at the start of the year; pb* = debt-stabilising "
+               "primary balance")
+    click.echo(f"maturity: bills {a['short_share']:.0%} of the stock, new bonds {a['maturity_at_issue_years']:.2f} "
+               f"years at issue; average remaining maturity {a['avg_remaining_maturity_years']:.2f} years")
     click.echo(table(rows, head, align_right=range(1, len(head))))
     if "probabilities" in a:
         bands = [[r["year"], *(fmt(r[f"debt_gdp_p{p}"]) for p in (5, 10, 25, 50, 75, 90, 95))] for r in _records(frame)]
@@ -130,7 +139,7 @@ def stress(country, scenario, custom, as_json, as_csv) -> None:
     if _emitted(frame, as_json, as_csv):
         return
     a = frame.attrs
-    click.echo(f"{a['country']} {a['scenario']}: debt, % of GDP, under stress "
+    click.echo(f"{a['country']} {a['scenario']}: {a['debt_concept']}, % of GDP, under stress "
                f"(s.d. real growth {a['sd_real_growth']:.2f} pp, primary balance {a['sd_primary_balance']:.2f} pp)")
     click.echo(_summary_table(frame))
 
@@ -147,13 +156,13 @@ def compare(country, scenario_names, as_json, as_csv, chart) -> None:
 
     frame = debt_compare(country, *scenario_names)
     if chart:
-        save_chart(frame, chart, f"{frame.attrs['country']} general government debt: scenarios")
+        save_chart(frame, chart, f"{frame.attrs['country']} {frame.attrs['debt_concept']}: scenarios")
     if _emitted(frame, as_json, as_csv):
         return
-    click.echo(f"{frame.attrs['country']}: debt, % of GDP")
+    click.echo(f"{frame.attrs['country']}: {frame.attrs['debt_concept']}, % of GDP")
     click.echo(_summary_table(frame))
     click.echo("")
-    click.echo("interest, % of GDP")
-    click.echo(_summary_table(frame, "interest_gdp"))
+    click.echo("net interest paid (interest expense minus interest revenue, IMF WEO), % of GDP")
+    click.echo(_summary_table(frame, "net_interest_gdp"))
     if chart:
         click.echo(f"chart written to {chart}")

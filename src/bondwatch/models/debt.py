@@ -171,6 +171,39 @@ def maturity_profiles(
     return existing, bond
 
 
+def average_remaining_maturity(
+    short_share: float, avg_maturity: float, amortization: tuple[float, ...] | None = None
+) -> float:
+    """Average remaining maturity of today's debt stock as the engine holds it, years.
+
+    Debt falling due in projection year k (repriced at the start of year k, bills in year 1)
+    has a remaining maturity between k - 1 and k years; it counts as k - 1/2. For the ladder of
+    ``avg_maturity`` = m-year bullets this is ``short_share``/2 + (1 - ``short_share``) m/2 for a
+    whole m (see docs/methods.md, "Maturity repricing", for non-integer m).
+    """
+    existing, _ = maturity_profiles(short_share, avg_maturity, amortization)
+    midpoints = np.arange(1, existing.size + 1) - 0.5
+    return float(short_share * 0.5 + existing @ midpoints)
+
+
+def maturity_for_remaining(avg_remaining_maturity: float, short_share: float) -> float:
+    """Maturity at issue m of new bonds (years) whose steady-state ladder gives today's stock the
+    published average remaining maturity (years, bills included; ``short_share`` of the stock
+    in bills).
+
+    Inverts :func:`average_remaining_maturity` without an amortization schedule: with
+    B = (remaining - short_share/2) / (1 - short_share) the bonds' own average and
+    n = floor(2B), m = n(n + 1) / (2n + 1 - 2B), which lies in [n, n + 1].
+    """
+    _check_range("short_share", short_share, 0.0, 0.99, "a share")
+    low = average_remaining_maturity(short_share, 1.0) - 1e-12  # slack for rounding at the ends
+    high = average_remaining_maturity(short_share, MAX_MATURITY_YEARS) + 1e-12
+    _check_range("avg_remaining_maturity", avg_remaining_maturity, low, high, "years")
+    bonds = (avg_remaining_maturity - short_share / 2) / (1 - short_share)
+    whole = min(max(math.floor(2 * bonds), 1), int(MAX_MATURITY_YEARS))
+    return min(max(whole * (whole + 1) / (2 * whole + 1 - 2 * bonds), 1.0), MAX_MATURITY_YEARS)
+
+
 def simulate(
     inputs: DebtInputs,
     real_growth: np.ndarray | None = None,
@@ -377,4 +410,7 @@ def project(inputs: DebtInputs) -> pd.DataFrame:
     return frame
 
 
-__all__ = ["CONTRIBUTIONS", "DebtInputs", "decompose", "maturity_profiles", "project", "simulate"]
+__all__ = [
+    "CONTRIBUTIONS", "DebtInputs", "average_remaining_maturity", "decompose", "maturity_for_remaining",
+    "maturity_profiles", "project", "simulate",
+]

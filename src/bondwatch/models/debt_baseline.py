@@ -6,8 +6,12 @@ From WEO series (general government, percent of GDP unless noted)::
     g_t         = NGDP_RPCH_t / 100                             real growth
     pi_t        = (1 + gamma_t) / (1 + g_t) - 1                 GDP-deflator inflation
     pb_t        = GGXONLB_NGDP_t                                primary balance
-    interest_t  = GGXONLB_NGDP_t - GGXCNL_NGDP_t                interest, percent of GDP
-    i_t         = interest_t / 100 * NGDP_t / GGXWDG_{t-1}      implied effective rate
+    interest_t  = GGXONLB_NGDP_t - GGXCNL_NGDP_t                net interest paid, percent of GDP
+    i_t         = interest_t / 100 * NGDP_t / GGXWDG_{t-1}      implied net interest rate on gross debt
+
+WEO's primary balance excludes *net* interest (interest expense minus interest revenue), so
+interest_t is net interest paid and i_t is net interest over last year's gross debt, not the
+average coupon on the debt (lower wherever the government earns interest on its assets).
     sfa_t       = 100 * (GGXWDG_t - GGXWDG_{t-1} + GGXCNL_NGDP_t / 100 * NGDP_t) / NGDP_t
 
 The stock-flow residual is the part of the change in gross debt (levels, GGXWDG) not explained by
@@ -35,7 +39,8 @@ def weo_fiscal_table(weo: pd.DataFrame) -> pd.DataFrame:
     """Derived yearly fiscal table from one country's WEO rows (long: subject_code, year, value).
 
     Columns (indexed by year): ``nominal_growth``, ``real_growth``, ``inflation``, ``primary_balance``,
-    ``overall_balance``, ``interest_gdp``, ``implied_rate``, ``stock_flow``, ``debt_gdp``, ``ngdp``
+    ``overall_balance``, ``net_interest_gdp`` (net interest paid), ``implied_net_interest_rate`` (over
+    last year's gross debt), ``stock_flow``, ``debt_gdp`` (general government gross debt), ``ngdp``
     (national currency, billions). Percent / percent of GDP; NaN where WEO has no value.
     """
     missing = sorted(set(WEO_SUBJECTS) - set(weo["subject_code"]))
@@ -53,15 +58,15 @@ def weo_fiscal_table(weo: pd.DataFrame) -> pd.DataFrame:
         inflation=((1 + gamma) / (1 + real) - 1) * 100,
         primary_balance=wide["GGXONLB_NGDP"],
         overall_balance=wide["GGXCNL_NGDP"],
-        interest_gdp=interest,
-        implied_rate=interest / 100 * ngdp / debt.shift(1) * 100,
+        net_interest_gdp=interest,
+        implied_net_interest_rate=interest / 100 * ngdp / debt.shift(1) * 100,
         stock_flow=(debt - debt.shift(1) + wide["GGXCNL_NGDP"] / 100 * ngdp) / ngdp * 100,
         debt_gdp=wide["GGXWDG_NGDP"],
         ngdp=ngdp,
     )
     return table[
         ["nominal_growth", "real_growth", "inflation", "primary_balance", "overall_balance",
-         "interest_gdp", "implied_rate", "stock_flow", "debt_gdp", "ngdp"]
+         "net_interest_gdp", "implied_net_interest_rate", "stock_flow", "debt_gdp", "ngdp"]
     ]
 
 
@@ -77,10 +82,10 @@ def baseline_inputs(
 ) -> DebtInputs:
     """Baseline-mode :class:`DebtInputs` for ``start_year..end_year`` from :func:`weo_fiscal_table`.
 
-    The projection starts from WEO's debt ratio in ``start_year - 1``; the effective rate is WEO's
-    implied rate; years after WEO's last year hold its final-year values.
+    The projection starts from WEO's gross debt ratio in ``start_year - 1``; the effective rate is
+    WEO's implied net interest rate; years after WEO's last year hold its final-year values.
     """
-    columns = ["real_growth", "inflation", "primary_balance", "stock_flow", "implied_rate"]
+    columns = ["real_growth", "inflation", "primary_balance", "stock_flow", "implied_net_interest_rate"]
     known = table[columns].dropna()
     if start_year - 1 not in table.index or np.isnan(table.loc[start_year - 1, "debt_gdp"]):
         raise UsageError(f"start year {start_year}: WEO has no gross debt ratio for {start_year - 1}")
@@ -97,7 +102,7 @@ def baseline_inputs(
         inflation=held["inflation"].to_numpy(),
         primary_balance=held["primary_balance"].to_numpy(),
         stock_flow=held["stock_flow"].to_numpy(),
-        effective_rate=held["implied_rate"].to_numpy(),
+        effective_rate=held["implied_net_interest_rate"].to_numpy(),
         short_share=short_share,
         avg_maturity=avg_maturity,
         amortization=amortization,
@@ -112,9 +117,9 @@ def shock_history(
 
     Columns ``real_growth``, ``inflation``, ``primary_balance`` from WEO and ``market_rate``: the
     given market-yield series (annual averages, percent, indexed by year) or, if ``None``, WEO's
-    implied effective rate. Only years where all four are known are kept.
+    implied net interest rate. Only years where all four are known are kept.
     """
-    rate = table["implied_rate"] if market_rate is None else market_rate.reindex(table.index)
+    rate = table["implied_net_interest_rate"] if market_rate is None else market_rate.reindex(table.index)
     history = table[["real_growth", "inflation", "primary_balance"]].assign(market_rate=rate)
     history = history[list(SHOCK_VARIABLES)].loc[:last_year].dropna()
     if len(history) < 8:

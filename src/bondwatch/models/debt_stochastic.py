@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 METHODS = ("normal", "bootstrap", "var")
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 MAX_PATHS = 1_000_000
+MAX_SEED = 2**32 - 1
 CHUNK = 100_000  # paths per chunk: bounds memory (about 60 MB for 11 years)
 ORDER = ("real_growth", "inflation", "market_rate", "primary_balance")
 
@@ -220,12 +221,19 @@ def check_paths(paths: int) -> None:
         raise UsageError(f"paths = {paths}: expected a whole number between 1 and {MAX_PATHS:,}")
 
 
+def check_seed(seed: int) -> None:
+    """UsageError unless ``seed`` is a whole number from 0 to 2**32 - 1."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"seed = {seed}: expected a whole number from 0 to {MAX_SEED:,}")
+
+
 def simulate_paths(
     inputs: DebtInputs, model: ShockModel, paths: int, seed: int = 0
 ) -> dict[str, np.ndarray]:
     """Debt, interest and gross financing need for ``paths`` stochastic paths, shape (paths, years),
     percent of GDP. Chunks of :data:`CHUNK` paths each get their own child seed of ``seed``."""
     check_paths(paths)
+    check_seed(seed)
     n_years = len(inputs.years)
     n_chunks = -(-paths // CHUNK)
     children = np.random.SeedSequence(seed).spawn(n_chunks)
@@ -266,6 +274,6 @@ def fan_chart(debt_paths: np.ndarray, initial_debt: float) -> tuple[np.ndarray, 
 
 
 __all__ = [
-    "METHODS", "ORDER", "PERCENTILES", "ShockModel", "check_paths", "choice_scores", "draw_deviations", "fan_chart",
-    "fit_shocks", "simulate_paths",
+    "METHODS", "ORDER", "PERCENTILES", "ShockModel", "check_paths", "check_seed", "choice_scores", "draw_deviations",
+    "fan_chart", "fit_shocks", "simulate_paths",
 ]
