@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bondwatch.analytics.curve import interpolate
-from bondwatch.tenors import describe
+from bondwatch.tenors import canonical_tenor, describe
 
 SMALL_VALUE_TEST_MAX_USD = 100e6  # Treasury's $25M small-value test reopenings (no real auction is this small)
 LOOKBACK = 6  # previous auctions of the same tenor
@@ -271,6 +271,7 @@ def _tenor_cards(tenor: str, group: pd.DataFrame) -> list[dict]:
             "security_type": texts["security_type"][i],
             "security_term": texts["security_term"][i],
             "original_term": texts["original_term"][i],
+            "original_tenor": None if texts["original_term"][i] is None else canonical_tenor(kinds[i], texts["original_term"][i]),
             "reopening": None if reopening is None else bool(reopening),
             "issue_date": issue_dates[i],
             "maturity_date": maturity_dates[i],

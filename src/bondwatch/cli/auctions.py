@@ -17,7 +17,7 @@ METRIC_ROWS = (
     ("tail_median_bp", "high - median (bp)", 1, ""),
 )
 JSON_FIELDS = (
-    "auction_date", "cusip", "security_term", "original_term", "reopening", "offering_amount",
+    "auction_date", "cusip", "security_term", "original_term", "original_tenor", "reopening", "offering_amount",
     "high_yield", "median_yield", "bid_to_cover", "indirect_pct", "direct_pct", "dealer_pct",
     "tail_curve_bp", "tail_median_bp", "vs_last6", "percentile_10y", "verdict", "reasons", "sources",
 )
@@ -26,6 +26,8 @@ JSON_FIELDS = (
 def render_card(card: dict) -> str:
     """One scorecard as readable text."""
     kind = "reopening" if card["reopening"] else "new issue"
+    if card.get("original_tenor") not in (None, card["tenor"]):
+        kind += f" of a {describe(card['original_tenor'])} {(card['security_type'] or 'security').lower()}"
     size = card["offering_amount"] / 1e9 if card["offering_amount"] else None
     head = (
         f"{describe(card['tenor'])} {kind} {card['cusip']} auctioned {card['auction_date']}: "

@@ -33,12 +33,19 @@ UNITS = {
 
 
 def merged_results(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (cusip, auction_date): each field from the most authoritative source that has it."""
+    """One row per (cusip, auction_date): each field from the most authoritative source that has it.
+
+    A reopening whose original term no source gives (TreasuryDirect files do not) takes it from
+    the same CUSIP's other auctions.
+    """
     frame = frame.assign(_priority=frame["source"].map(SOURCE_PRIORITY).fillna(9))
     frame = frame.sort_values(["cusip", "auction_date", "_priority"])
     keys = ["cusip", "auction_date"]
     merged = frame.groupby(keys, sort=False).first()
-    return merged.drop(columns=["source", "provenance_id", "_priority"]).reset_index()
+    merged = merged.drop(columns=["source", "provenance_id", "_priority"]).reset_index()
+    same_security = merged.groupby("cusip", sort=False)["original_term"].transform("first")
+    merged["original_term"] = merged["original_term"].fillna(same_security)
+    return merged
 
 
 def rebuild_scorecards(writer: store.Writer) -> int:
