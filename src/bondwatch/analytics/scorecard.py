@@ -1,9 +1,10 @@
 """The auction scorecard (pure computation on frames; no I/O).
 
 For every auction: bid-to-cover; dealer, direct and indirect shares of competitive accepted;
-two tail proxies; each metric against the previous six auctions of the same tenor
-(difference and z-score) and its percentile over the previous ten years; a verdict with the
-reasons that drove it. The rules are written out in docs/methods.md ("Auction scorecard").
+three tail proxies (the close and prior-day par curves, high minus median); each metric against
+the previous six auctions of the same tenor (difference and z-score) and its percentile over the
+previous ten years; a verdict with the reasons that drove it. The rules are written out in
+docs/methods.md ("Auction scorecard").
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ MIN_FOR_Z = 3  # fewer previous auctions than this: no z-score
 PERCENTILE_YEARS = 10
 MIN_FOR_PERCENTILE = 8
 Z_CLIP = 3.0
+PRIOR_CURVE_MAX_DAYS = 5  # calendar days back to the last curve before an auction (a long weekend is 4)
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,8 @@ class Metric:
     column: str
     label: str
     unit: str
-    sign: int  # +1: higher is stronger; -1: higher is weaker; 0: shown, not scored
-    weight: float
+    sign: int  # +1: higher is stronger; -1: higher is weaker; 0: no direction
+    weight: float  # 0: shown, not scored
     sd_floor: float  # smallest standard deviation used for a z-score, in the metric's unit
 
 
@@ -42,10 +44,13 @@ METRICS: tuple[Metric, ...] = (
     Metric("dealer_pct", "primary-dealer share", "%", -1, 1.0, 1.0),
     Metric("indirect_pct", "indirect share", "%", +1, 0.5, 1.0),
     Metric("direct_pct", "direct share", "%", 0, 0.0, 1.0),
-    # the curve tail leaks post-auction moves (a weak auction that sells the market off looks
-    # rich against the close), so it counts for half, like the dispersion of bids
-    Metric("tail_curve_bp", "tail vs par curve", "bp", -1, 0.5, 0.5),
-    Metric("tail_median_bp", "high minus median", "bp", -1, 0.5, 0.5),
+    # tail proxies: weight = 2a - 1 for the share a of 35 published when-issued tails whose sign
+    # the proxy's z-score matched (analytics/tail_evaluation.py, docs/methods.md): the close-curve
+    # tail matched 46% (no better than a coin: post-auction moves leak in), high minus median 89%,
+    # the prior-day curve tail 69%
+    Metric("tail_curve_bp", "tail vs par curve", "bp", -1, 0.0, 0.5),
+    Metric("tail_median_bp", "high minus median", "bp", -1, 0.75, 0.5),
+    Metric("tail_prior_curve_bp", "tail vs prior-day curve", "bp", -1, 0.35, 0.5),
 )
 
 VERDICTS = (  # (lowest score, verdict), checked from the top
@@ -66,35 +71,50 @@ def verdict_for(score: float) -> str:
 
 
 def curve_tails(auctions: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
-    """Par-curve yield at each auction's remaining maturity, and the tail proxy in bp.
+    """Par-curve yields at each auction's remaining maturity, and the two curve tail proxies in bp.
 
     ``auctions`` needs auction_date, maturity_date, high_yield, kind; ``curve`` the long US par
-    curve (date, tenor_years, yield_pct). Remaining maturity = (maturity - auction date) / 365.25
-    years. TIPS and FRNs get no curve tail (the nominal par curve does not price them).
+    curve (date, tenor_years, yield_pct) of the auction dates and of the curve dates before them.
+    Remaining maturity = (maturity - auction date) / 365.25 years. ``tail_curve_bp`` prices the
+    auction against the curve of its own day (the close, after the auction); ``tail_prior_curve_bp``
+    against the last curve published before the auction day, if at most PRIOR_CURVE_MAX_DAYS
+    earlier (``prior_curve_date``). TIPS and FRNs get no curve tail (the nominal par curve does not
+    price them).
     """
-    out = pd.DataFrame(index=auctions.index, columns=["remaining_years", "curve_yield"], dtype=float)
+    columns = ["remaining_years", "curve_yield", "prior_curve_yield"]
+    out = pd.DataFrame(index=auctions.index, columns=columns, dtype=float)
     remaining = (
         pd.to_datetime(auctions["maturity_date"]) - pd.to_datetime(auctions["auction_date"])
     ).dt.days / 365.25
     out["remaining_years"] = remaining
+    out["prior_curve_date"] = pd.Series(pd.NaT, index=auctions.index, dtype="datetime64[ns]")
     if curve.empty:
-        out["tail_curve_bp"] = np.nan
+        out["tail_curve_bp"] = out["tail_prior_curve_bp"] = np.nan
         return out
     curve = curve.sort_values("date", kind="stable")
     curve_days = _day_numbers(curve["date"])
     starts = np.flatnonzero(np.r_[True, curve_days[1:] != curve_days[:-1]])
+    held_days = curve_days[starts]
     x_nodes = np.split(curve["tenor_years"].to_numpy(), starts[1:])
     y_nodes = np.split(curve["yield_pct"].to_numpy(), starts[1:])
-    nodes_by_day = {int(curve_days[s]): (x, y) for s, x, y in zip(starts, x_nodes, y_nodes)}
     priced = auctions["kind"].isin(["nominal", "bill", "cmb"]) & auctions["high_yield"].notna()
-    days, years = _day_numbers(auctions["auction_date"]).tolist(), remaining.to_numpy()
-    curve_yield = np.full(len(auctions), np.nan)
+    days, years = _day_numbers(auctions["auction_date"]), remaining.to_numpy()
+    same = np.searchsorted(held_days, days, side="left")
+    prior = same - 1
+    same = np.where((same < len(held_days)) & (held_days[np.minimum(same, len(held_days) - 1)] == days), same, -1)
+    prior = np.where((prior >= 0) & (days - held_days[np.maximum(prior, 0)] <= PRIOR_CURVE_MAX_DAYS), prior, -1)
+    curve_yield, prior_yield = np.full(len(auctions), np.nan), np.full(len(auctions), np.nan)
     for i in np.flatnonzero(priced.to_numpy() & ~np.isnan(years)):
-        nodes = nodes_by_day.get(days[i])
-        if nodes is not None:
-            curve_yield[i] = interpolate(nodes[0], nodes[1], years[i])
+        if same[i] >= 0:
+            curve_yield[i] = interpolate(x_nodes[same[i]], y_nodes[same[i]], years[i])
+        if prior[i] >= 0:
+            prior_yield[i] = interpolate(x_nodes[prior[i]], y_nodes[prior[i]], years[i])
     out["curve_yield"] = curve_yield
+    out["prior_curve_yield"] = prior_yield
+    prior_day = np.where(np.isnan(prior_yield), np.iinfo(np.int64).min, held_days[np.maximum(prior, 0)])
+    out["prior_curve_date"] = prior_day.astype("datetime64[D]").astype("datetime64[ns]")
     out["tail_curve_bp"] = (auctions["high_yield"] - out["curve_yield"]) * 100.0
+    out["tail_prior_curve_bp"] = (auctions["high_yield"] - out["prior_curve_yield"]) * 100.0
     return out
 
 
@@ -165,6 +185,7 @@ _MEANINGS = {  # metric -> (what a stronger reading means, what a weaker one mea
     "indirect_pct": ("more end-investor demand via indirect bids", "less demand via indirect bids"),
     "tail_curve_bp": ("priced richer than the market curve", "priced cheaper than the market curve"),
     "tail_median_bp": ("bids tightly clustered", "bids widely dispersed"),
+    "tail_prior_curve_bp": ("priced richer than the previous day's curve", "priced cheaper than the previous day's curve"),
 }
 
 
@@ -247,13 +268,17 @@ def _tenor_cards(tenor: str, group: pd.DataFrame) -> list[dict]:
         "dealer_pct": _column(group, "dealer_pct", 2),
         "tail_curve_bp": _column(group, "tail_curve_bp", 1),
         "tail_median_bp": _column(group, "tail_median_bp", 1),
+        "tail_prior_curve_bp": _column(group, "tail_prior_curve_bp", 1),
         "curve_yield": _column(group, "curve_yield", 4),
+        "prior_curve_yield": _column(group, "prior_curve_yield", 4),
         "remaining_years": _column(group, "remaining_years", 3),
     }
-    raw = {m.column: _column(group, m.column) for m in METRICS if m.sign}
+    raw = {m.column: _column(group, m.column) for m in METRICS if m.weight}
     scores = _scores(vs_last6)
     tenor_name = describe(tenor)
-    auction_dates, issue_dates, maturity_dates = (_dates(group, c) for c in ("auction_date", "issue_date", "maturity_date"))
+    auction_dates, issue_dates, maturity_dates, prior_curve_dates = (
+        _dates(group, c) for c in ("auction_date", "issue_date", "maturity_date", "prior_curve_date")
+    )
     offering = _column(group, "offering_usd")
     cusips, kinds = group["cusip"].tolist(), group["kind"].tolist()
     texts = {c: _values(group, c) for c in ("security_type", "security_term", "original_term", "reopening")}
@@ -277,6 +302,7 @@ def _tenor_cards(tenor: str, group: pd.DataFrame) -> list[dict]:
             "maturity_date": maturity_dates[i],
             "offering_amount": offering[i],
             **{name: values[i] for name, values in shown.items()},
+            "prior_curve_date": prior_curve_dates[i],
             "vs_last6": metrics,
             "percentile_10y": {c: v[i] for c, v in percentile.items()},
             "score": score,
@@ -295,7 +321,7 @@ def _scores(vs_last6: dict[str, dict[str, list]]) -> np.ndarray:
     """Per auction, the sum over scored metrics of sign x weight x z clipped to +-Z_CLIP, from the
     rounded z-scores shown on the card; metrics without a z-score add nothing."""
     score: float | np.ndarray = 0.0  # summed in METRICS order from +0.0
-    for m in (m for m in METRICS if m.sign):
+    for m in (m for m in METRICS if m.weight):
         z = np.array([np.nan if v is None else v for v in vs_last6[m.column]["z"]], dtype=float)
         score = score + np.nan_to_num(m.sign * m.weight * np.clip(z, -Z_CLIP, Z_CLIP))
     return np.asarray(score)
@@ -310,7 +336,7 @@ def _verdict(
         return None, None, []
     contributions = [
         (m.sign * m.weight * max(-Z_CLIP, min(Z_CLIP, metrics[m.column]["z"])), m)
-        for m in METRICS if m.sign and metrics[m.column]["z"] is not None
+        for m in METRICS if m.weight and metrics[m.column]["z"] is not None
     ]
     if not contributions:
         return None, None, [f"fewer than {MIN_FOR_Z} previous {tenor_name} auctions: no verdict"]
@@ -321,7 +347,7 @@ def _verdict(
     ]
     if not reasons:
         reasons.append(f"every metric within half a standard deviation of the previous {LOOKBACK} auctions")
-    unscored = [m.label for m in METRICS if m.sign and metrics[m.column]["z"] is None]
+    unscored = [m.label for m in METRICS if m.weight and metrics[m.column]["z"] is None]
     if unscored:
         reasons.append(f"not scored for want of data: {', '.join(unscored)}")
     score = float(score)
