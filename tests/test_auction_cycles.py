@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from bondwatch.analytics.scorecard import score_auctions
-from bondwatch.service.auctions import find_cards, merged_results
+from bondwatch.service.auctions import find_cards, list_cards, merged_results
 from bondwatch.sources import fiscaldata, treasurydirect
 from bondwatch.tenors import auction_cycle, canonical_tenor
 from tests.conftest import MIRROR, need_mirror, run_cli
@@ -130,6 +130,22 @@ def test_reopening_in_a_shorter_cycle_is_scored_against_that_cycle():
     assert {c["tenor"] for c in cards.values() if c["original_term"] == "7-Year"} == {"7y", "5y"}
 
 
+def test_reopening_into_a_cycle_not_yet_running_is_left_out_of_statistics():
+    # a 10-year note reopened with 6 years 7 months left before any 7-year new issue (as on
+    # 2008-10-08), then the first 7-year new issue and a 7-year note reopened in the 5-year cycle
+    args = ("2.000000", "3.000000", "10000000000", "5000000000", "1000000000", "4000000000")
+    rows = [
+        _fiscaldata_row("2008-10-08", "912828DV9", "6-Year 7-Month", "10-Year", "Yes", *args, "2015-05-15"),
+        _fiscaldata_row("2009-02-26", "912828KS8", "7-Year", "7-Year", "No", *args, "2016-02-29"),
+        _fiscaldata_row("2011-02-24", "912828KS8", "5-Year", "7-Year", "Yes", *args, "2016-02-29"),
+    ]
+    frame = fiscaldata.parse(json.dumps({"data": rows, "meta": {"total-pages": 1}}).encode(), "page").frame
+    cards = score_auctions(merged_results(frame.assign(provenance_id=1)), pd.DataFrame())
+    excluded = {c["auction_date"]: c["excluded"] for c in cards}
+    assert excluded["2008-10-08"].startswith("off-cycle reopening")
+    assert excluded["2009-02-26"] is None and excluded["2011-02-24"] is None
+
+
 def test_treasurydirect_reopening_takes_its_original_term_from_the_first_auction():
     # the results file of a 2-year cycle auction reopening a 5-year note does not name the 5-year term
     xml = results_xml({**ANNOUNCEMENT_30Y, "CUSIP": "91282CGH8", "SecurityType": "NOTE", "AuctionDate": "2026-01-26",
@@ -186,6 +202,14 @@ def test_5y_card_of_2025_02_25_compares_the_previous_six_5_year_cycle_auctions(h
     assert stats["n"] == 6 and stats["mean"] == pytest.approx(six.bid_to_cover_ratio.mean(), abs=1e-4)
     dealer = six.primary_dealer_accepted / six.comp_accepted * 100
     assert card["vs_last6"]["dealer_pct"]["mean"] == pytest.approx(dealer.mean(), abs=1e-3)
+
+
+@pytest.mark.mirror
+def test_october_2008_off_cycle_reopenings_do_not_score_the_first_new_7_year(home_with_auctions):
+    off_cycle = [c for c in list_cards("7y", until="2009-02-26") if c["excluded"]]
+    assert [c["cusip"] for c in off_cycle] == ["912828DV9", "912828EE6", "912828DM9"]
+    first = find_cards("7y", date="2009-02-26")[0]
+    assert first["cusip"] == "912828KS8" and first["verdict"] is None
 
 
 @pytest.mark.mirror

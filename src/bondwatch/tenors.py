@@ -57,6 +57,7 @@ def auction_cycle(kind: str, security_term: str) -> str | None:
     return canonical_tenor(kind, f"{nearest}-Year")
 
 
+@functools.cache
 def canonical_tenor(kind: str, original_term: str) -> str | None:
     """The tenor code that groups auctions of one kind and original term: '30y', '10y-tips', '13w'."""
     code = term_code(original_term)

@@ -163,12 +163,27 @@ def _exclusions(frame: pd.DataFrame) -> list[str | None]:
     """Why each auction is left out of every statistic (None: it is not)."""
     offering = frame["offering_usd"].to_numpy(float)
     no_cover = frame["bid_to_cover"].isna().to_numpy()
+    off_cycle = _off_cycle(frame).tolist()
     return [
         f"small-value test auction (${amount / 1e6:,.0f}M): left out of every statistic"
         if amount <= SMALL_VALUE_TEST_MAX_USD
+        else "off-cycle reopening of an older security, before the first new issue of its cycle: "
+        "left out of every statistic" if outside
         else "no bid-to-cover published" if missing else None
-        for amount, missing in zip(offering.tolist(), no_cover.tolist())
+        for amount, outside, missing in zip(offering.tolist(), off_cycle, no_cover.tolist())
     ]
+
+
+def _off_cycle(frame: pd.DataFrame) -> np.ndarray:
+    """Reopenings filed under a cycle other than their original term's and auctioned before the
+    first new issue of that cycle held (the October 2008 reopenings of 10-year notes with 6 years 4
+    to 10 months left, before the 7-year cycle returned on 2009-02-26)."""
+    dates = pd.to_datetime(frame["auction_date"])
+    new_issue = frame["reopening"].astype("boolean").eq(False).fillna(False)
+    first_new_issue = dates.where(new_issue).groupby(frame["tenor"]).transform("min")
+    original = [None if _missing(t) else canonical_tenor(k, t) for k, t in zip(frame["kind"], frame["original_term"])]
+    other_cycle = np.array([o is not None and o != t for o, t in zip(original, frame["tenor"])], dtype=bool)
+    return other_cycle & (dates < first_new_issue).to_numpy()
 
 
 def _fmt(value: float, unit: str) -> str:
