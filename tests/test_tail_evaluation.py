@@ -113,16 +113,18 @@ def test_evaluation_on_the_mirror_gives_the_documented_table_and_the_scorecard_w
     table, summary = tail_evaluation()
     assert len(table) == len(published_tails()) == 37
     assert summary.loc["tail_curve_bp", "n_scored"] == 35  # 2020-06-17 has no z, 2022-05-18 tailed 0
-    expected = {  # proxy: (raw signs matched, scored signs matched of 35, mean abs error bp)
-        "tail_curve_bp": (15 / 36, 16 / 35, 2.56),
-        "tail_prior_curve_bp": (24 / 36, 24 / 35, 4.05),
-        "tail_median_bp": (20 / 36, 31 / 35, 6.01),
+    expected = {  # proxy: (raw signs matched, scored signs matched, mean abs error bp, bias bp, correlation)
+        "tail_curve_bp": (15 / 36, 16 / 35, 2.56, 0.58, -0.25),
+        "tail_prior_curve_bp": (24 / 36, 24 / 35, 4.05, 0.75, 0.54),
+        "tail_median_bp": (20 / 36, 31 / 35, 6.01, 6.01, 0.83),
     }
-    for proxy, (raw, scored, error) in expected.items():
+    for proxy, (raw, scored, error, bias, correlation) in expected.items():
         row = summary.loc[proxy]
         assert row["raw_sign_agreement"] == pytest.approx(raw)
         assert row["scored_sign_agreement"] == pytest.approx(scored)
         assert row["mean_abs_error_bp"] == pytest.approx(error, abs=0.005)
+        assert row["bias_bp"] == pytest.approx(bias, abs=0.005)
+        assert row["correlation"] == pytest.approx(correlation, abs=0.005)
         # the scorecard weighs each proxy as the evaluation says
         assert WEIGHTS[proxy] == row["weight"]
     # the per-auction table in docs/methods.md is this table
@@ -177,3 +179,15 @@ def test_verdict_signs_agree_with_published_tails_more_often_than_before(home_wi
         agree += (card["score"] < 0) == (tail["tail_bp"] > 0)
     # with the former weights (close-curve tail 0.5, high minus median 0.5, no prior-day proxy): 29 of 35
     assert (agree, total) == (33, 35)
+
+
+@pytest.mark.mirror
+def test_a_report_whose_high_yield_is_not_the_official_one_is_refused(home_with_auctions, monkeypatch):
+    from bondwatch.errors import DataFormatError
+    from bondwatch.service import auctions
+
+    wrong = {"auction_date": "2025-06-12", "tenor": "30y", "high_yield": 4.854, "tail_bp": -1.5}
+    monkeypatch.setattr(auctions, "published_tails", lambda: [wrong])
+    with pytest.raises(DataFormatError, match=r"auction_tails.yaml entry 1 \(30y 2025-06-12\).*"
+                                              r"high_yield 4.854: expected the official 4.844"):
+        tail_evaluation()
