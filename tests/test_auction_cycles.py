@@ -143,6 +143,7 @@ def test_reopening_into_a_cycle_not_yet_running_is_left_out_of_statistics():
     cards = score_auctions(merged_results(frame.assign(provenance_id=1)), pd.DataFrame())
     excluded = {c["auction_date"]: c["excluded"] for c in cards}
     assert excluded["2008-10-08"].startswith("off-cycle reopening")
+    # no 5-year new issue held: no cut-off for the 5-year cycle
     assert excluded["2009-02-26"] is None and excluded["2011-02-24"] is None
 
 

@@ -8,10 +8,14 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bondwatch.analytics.scorecard import METRICS, curve_tails
+from bondwatch.analytics.curve import interpolate
+from bondwatch.analytics.scorecard import METRICS, _interpolate_on_days, curve_tails
 from bondwatch.analytics.tail_evaluation import (
     TAIL_PROXIES,
     evaluation_summary,
@@ -66,6 +70,23 @@ def test_prior_day_curve_tail_uses_the_last_curve_before_the_auction_day():
     assert out.loc[1, ["tail_curve_bp", "tail_prior_curve_bp"]].isna().all() and pd.isna(out.loc[1, "prior_curve_date"])
     # the nominal curve does not price TIPS
     assert pd.isna(out.loc[2, "tail_prior_curve_bp"])
+
+
+node_years = st.lists(st.sampled_from([1 / 12, 0.25, 0.5, 1, 2, 3, 5, 7, 10, 20, 30]), min_size=1, unique=True)
+curves = st.lists(st.tuples(node_years, st.integers(0, 10**6)), min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(curves, st.lists(st.tuples(st.integers(-1, 5), st.floats(0, 31) | st.sampled_from([2.0, 30.0, 30.25, 30.3])), min_size=1))
+def test_many_curves_at_once_give_what_interpolate_gives_for_each(curves, queries):
+    xs = [np.array(sorted(x), dtype=float) for x, _ in curves]
+    ys = [np.random.default_rng(seed).uniform(0, 6, len(x)) for x, (_, seed) in zip(xs, curves)]
+    starts = np.cumsum([0] + [len(x) for x in xs[:-1]])
+    day = np.array([d if d < len(xs) else -1 for d, _ in queries])
+    at = np.array([t for _, t in queries], dtype=float)
+    got = _interpolate_on_days(np.concatenate(xs), np.concatenate(ys), starts, day, at)
+    want = [np.nan if d < 0 else float(interpolate(xs[d], ys[d], t)) for d, t in zip(day, at)]
+    np.testing.assert_array_equal(got, np.array(want))
 
 
 def _card(day, tenor, curve, prior, median, z_curve, z_prior, z_median):

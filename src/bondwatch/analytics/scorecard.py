@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bondwatch.analytics.curve import interpolate
+from bondwatch.analytics.curve import FLAT_EXTENSION_YEARS
 from bondwatch.tenors import canonical_tenor, describe
 
 SMALL_VALUE_TEST_MAX_USD = 100e6  # Treasury's $25M small-value test reopenings (no real auction is this small)
@@ -91,24 +91,20 @@ def curve_tails(auctions: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
     if curve.empty:
         out["tail_curve_bp"] = out["tail_prior_curve_bp"] = np.nan
         return out
-    curve = curve.sort_values("date", kind="stable")
+    curve = curve.sort_values(["date", "tenor_years"], kind="stable")
     curve_days = _day_numbers(curve["date"])
     starts = np.flatnonzero(np.r_[True, curve_days[1:] != curve_days[:-1]])
     held_days = curve_days[starts]
-    x_nodes = np.split(curve["tenor_years"].to_numpy(), starts[1:])
-    y_nodes = np.split(curve["yield_pct"].to_numpy(), starts[1:])
-    priced = auctions["kind"].isin(["nominal", "bill", "cmb"]) & auctions["high_yield"].notna()
+    nodes = (curve["tenor_years"].to_numpy(float), curve["yield_pct"].to_numpy(float), starts)
     days, years = _day_numbers(auctions["auction_date"]), remaining.to_numpy()
+    kinds_priced = auctions["kind"].isin(["nominal", "bill", "cmb"]) & auctions["high_yield"].notna()
+    priced = kinds_priced.to_numpy() & ~np.isnan(years)
     same = np.searchsorted(held_days, days, side="left")
     prior = same - 1
     same = np.where((same < len(held_days)) & (held_days[np.minimum(same, len(held_days) - 1)] == days), same, -1)
     prior = np.where((prior >= 0) & (days - held_days[np.maximum(prior, 0)] <= PRIOR_CURVE_MAX_DAYS), prior, -1)
-    curve_yield, prior_yield = np.full(len(auctions), np.nan), np.full(len(auctions), np.nan)
-    for i in np.flatnonzero(priced.to_numpy() & ~np.isnan(years)):
-        if same[i] >= 0:
-            curve_yield[i] = interpolate(x_nodes[same[i]], y_nodes[same[i]], years[i])
-        if prior[i] >= 0:
-            prior_yield[i] = interpolate(x_nodes[prior[i]], y_nodes[prior[i]], years[i])
+    curve_yield = _interpolate_on_days(*nodes, np.where(priced, same, -1), years)
+    prior_yield = _interpolate_on_days(*nodes, np.where(priced, prior, -1), years)
     out["curve_yield"] = curve_yield
     out["prior_curve_yield"] = prior_yield
     prior_day = np.where(np.isnan(prior_yield), np.iinfo(np.int64).min, held_days[np.maximum(prior, 0)])
@@ -116,6 +112,37 @@ def curve_tails(auctions: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
     out["tail_curve_bp"] = (auctions["high_yield"] - out["curve_yield"]) * 100.0
     out["tail_prior_curve_bp"] = (auctions["high_yield"] - out["prior_curve_yield"]) * 100.0
     return out
+
+
+def _interpolate_on_days(
+    tenor_years: np.ndarray, yields: np.ndarray, starts: np.ndarray, day: np.ndarray, at_years: np.ndarray
+) -> np.ndarray:
+    """:func:`bondwatch.analytics.curve.interpolate` for many curves at once: the yield (percent) of
+    curve ``day[i]`` at ``at_years[i]``; NaN where ``day[i]`` is -1.
+
+    Curve k's nodes are ``tenor_years[starts[k]:starts[k + 1]]`` (sorted ascending, NaN-free,
+    maturities >= 0) and ``yields`` alike. Held flat beyond its end nodes for FLAT_EXTENSION_YEARS,
+    NaN further out; between nodes ``np.interp``'s formula, so the results equal ``interpolate``'s.
+    """
+    ends = np.r_[starts[1:], len(tenor_years)] - 1
+    held = day >= 0
+    k = np.where(held, day, 0)
+    first, last = tenor_years[starts[k]], tenor_years[ends[k]]
+    at = np.clip(at_years, first, last)
+    # the node at or below each maturity: one search over all curves laid end to end
+    span = tenor_years.max() + 1.0
+    curve_of_node = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(tenor_years)]))
+    below = np.searchsorted(curve_of_node * span + tenor_years, k * span + at, side="right") - 1
+    below = np.clip(below, starts[k], ends[k])
+    below -= (tenor_years[below] > at) & (below > starts[k])  # guard the shifted search's rounding
+    below += (below < ends[k]) & (tenor_years[np.minimum(below + 1, len(tenor_years) - 1)] <= at)
+    j = np.minimum(below, np.maximum(ends[k] - 1, starts[k]))  # left node of the segment
+    right = np.minimum(j + 1, ends[k])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = (yields[right] - yields[j]) / (tenor_years[right] - tenor_years[j])
+        value = np.where((at == last) | (right == j), yields[np.where(at == last, ends[k], j)], slope * (at - tenor_years[j]) + yields[j])
+    outside = (at_years < first - FLAT_EXTENSION_YEARS) | (at_years > last + FLAT_EXTENSION_YEARS)
+    return np.where(held & ~outside & ~np.isnan(at_years), value, np.nan)
 
 
 def _days(dates: pd.Series) -> np.ndarray:
@@ -176,14 +203,20 @@ def _exclusions(frame: pd.DataFrame) -> list[str | None]:
 
 def _off_cycle(frame: pd.DataFrame) -> np.ndarray:
     """Reopenings filed under a cycle other than their original term's and auctioned before the
-    first new issue of that cycle held (the October 2008 reopenings of 10-year notes with 6 years 4
+    first new issue of that cycle held, if any is (the October 2008 reopenings of 10-year notes with 6 years 4
     to 10 months left, before the 7-year cycle returned on 2009-02-26)."""
-    dates = pd.to_datetime(frame["auction_date"])
-    new_issue = frame["reopening"].astype("boolean").eq(False).fillna(False)
-    first_new_issue = dates.where(new_issue).groupby(frame["tenor"]).transform("min")
-    original = [None if _missing(t) else canonical_tenor(k, t) for k, t in zip(frame["kind"], frame["original_term"])]
-    other_cycle = np.array([o is not None and o != t for o, t in zip(original, frame["tenor"])], dtype=bool)
-    return other_cycle & (dates < first_new_issue).to_numpy()
+    days = _day_numbers(frame["auction_date"])
+    tenor, tenors = pd.factorize(frame["tenor"])
+    new_issue = np.array([r is False or r is np.False_ for r in frame["reopening"].tolist()], dtype=bool)
+    never = np.iinfo(np.int64).max
+    first_new_issue = np.full(len(tenors), never)
+    np.minimum.at(first_new_issue, tenor[new_issue], days[new_issue])
+    first_new_issue[first_new_issue == never] = np.iinfo(np.int64).min  # no new issue held: no cut-off
+    other_cycle = [
+        isinstance(term, str) and canonical_tenor(kind, term) != cycle
+        for kind, term, cycle in zip(frame["kind"].tolist(), frame["original_term"].tolist(), frame["tenor"].tolist())
+    ]
+    return np.array(other_cycle, dtype=bool) & (days < first_new_issue[tenor])
 
 
 def _fmt(value: float, unit: str) -> str:
