@@ -60,12 +60,13 @@ def rebuild_scorecards(writer: store.Writer) -> int:
         return 0
     merged = merged_results(results)
     merged = merged[merged["tenor"].notna()]
-    curve = writer.frame(  # the par curve of each auction day and of the curve day before it
+    curve = writer.frame(  # the par curve of each auction day and of the last curve day before it
         "WITH days AS (SELECT DISTINCT date FROM yield_curves WHERE curve = 'us_par'), "
-        "auction_days AS (SELECT DISTINCT auction_date AS day FROM auction_results) "
+        "auction_days AS (SELECT DISTINCT auction_date AS day FROM auction_results), "
+        "wanted AS (SELECT day AS date FROM auction_days UNION "
+        "SELECT d.date FROM auction_days a ASOF JOIN days d ON a.day > d.date) "
         "SELECT date, tenor_years, yield_pct, provenance_id FROM yield_curves WHERE curve = 'us_par' "
-        "AND (date IN (SELECT day FROM auction_days) "
-        "OR date IN (SELECT (SELECT max(date) FROM days WHERE date < day) FROM auction_days))"
+        "AND date IN (SELECT date FROM wanted)"
     )
     provenance = {
         int(record["id"]): record for record in writer.frame("SELECT * FROM provenance").to_dict("records")
