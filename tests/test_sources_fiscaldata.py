@@ -112,12 +112,14 @@ def test_csv_without_required_columns():
 
 
 def test_tips_frn_and_bill_kinds():
-    tips = {**UK2, "inflation_index_security": "Yes", "original_security_term": "10-Year"}
-    frn = {**UK2, "floating_rate": "Yes", "original_security_term": "2-Year"}
-    bill = {**UK2, "security_type": "Bill", "original_security_term": "13-Week", "high_yield": "null",
-            "high_investment_rate": "4.350000"}
+    tips = {**UK2, "inflation_index_security": "Yes", "security_term": "9-Year 10-Month", "original_security_term": "10-Year"}
+    frn = {**UK2, "floating_rate": "Yes", "security_term": "1-Year 10-Month", "original_security_term": "2-Year"}
+    bill = {**UK2, "security_type": "Bill", "security_term": "13-Week", "original_security_term": "26-Week",
+            "high_yield": "null", "high_investment_rate": "4.350000"}
     frame = fiscaldata.parse(json.dumps(page([tips, frn, bill], 1, 1)).encode(), "p").frame
+    # each reopening is filed under the cycle it was auctioned in, keeping its original term
     assert list(frame.tenor) == ["10y-tips", "2y-frn", "13w"]
+    assert list(frame.original_term) == ["10-Year", "2-Year", "26-Week"]
     assert frame.high_yield.iloc[2] == 4.35
 
 

@@ -106,7 +106,8 @@ def test_published_30y_reopening_parses_to_its_published_figures():
     assert row["issue_date"] == pd.Timestamp("2025-06-16")
     assert row["maturity_date"] == pd.Timestamp("2055-05-15")
     assert (row["kind"], row["security_type"], row["tenor"]) == ("nominal", "Bond", "30y")
-    assert (row["security_term"], row["original_term"]) == ("29-Year 11-Month", "30-Year")
+    # the file does not say what term a reopened security was first issued with
+    assert (row["security_term"], row["original_term"]) == ("29-Year 11-Month", None)
     assert bool(row["reopening"]) is True  # bool(pd.NA) would raise
     assert row["offering_usd"] == 22_000_000_000
     assert row["comp_accepted_usd"] == 21_965_397_000
@@ -147,13 +148,14 @@ def test_new_issue_keeps_its_term_and_date_times_are_accepted():
 
 
 @pytest.mark.parametrize(
-    ("week_year", "day_month", "original", "tenor"),
-    [("9-YEAR", "10-MONTH", "10-Year", "10y"), ("19-YEAR", "11-MONTH", "20-Year", "20y"),
-     ("29-YEAR", "6-MONTH", "30-Year", "30y"), ("1-YEAR", "10-MONTH", "2-Year", "2y")],
+    ("week_year", "day_month", "tenor"),
+    [("9-YEAR", "10-MONTH", "10y"), ("19-YEAR", "11-MONTH", "20y"), ("29-YEAR", "6-MONTH", "30y"),
+     ("1-YEAR", "10-MONTH", "2y"), ("2-YEAR", "0-MONTH", "2y"), ("5-YEAR", "0-MONTH", "5y")],
 )
-def test_reopening_original_term_is_the_term_rounded_to_whole_years(week_year, day_month, original, tenor):
+def test_reopening_is_filed_under_the_cycle_of_the_term_auctioned(week_year, day_month, tenor):
+    # e.g. 2-YEAR: a 5-year note reopened in a 2-year cycle auction (2026-01-26, 91282CGH8)
     row = one_row(results_xml({**ANNOUNCEMENT_30Y, "SecurityTermWeekYear": week_year, "SecurityTermDayMonth": day_month}))
-    assert (row["original_term"], row["tenor"]) == (original, tenor)
+    assert (row["original_term"], row["tenor"]) == (None, tenor)
 
 
 def test_flags_give_tips_and_frn_kinds():

@@ -109,7 +109,10 @@ def test_the_watch_scores_the_auction_when_its_results_appear(home, monkeypatch)
     assert card["vs_last6"]["bid_to_cover"]["mean"] == 2.3917
     assert card["tail_median_bp"] == 4.4
     assert card["tail_curve_bp"] == 0.4
-    assert (card["verdict"], card["score"]) == ("strong", 3.07)
+    assert card["tail_prior_curve_bp"] == -6.6  # against the par curve of 2025-06-11
+    assert (card["verdict"], card["score"]) == ("strong", 4.04)
+    # the results file does not give the reopened bond's original term: the stored history does
+    assert (card["security_term"], card["original_term"]) == ("29-Year 11-Month", "30-Year")
     assert card["sources"][0]["source"] == "treasurydirect"
     assert card["sources"][0]["location"] == FIRST
     assert find_cards("912810UK2", date=DAY)[0]["verdict"] == "strong"  # stored, not only yielded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bondwatch.errors import UsageError
@@ -24,6 +25,39 @@ def term_code(term: str) -> str | None:
     return "".join(parts)
 
 
+# the terms Treasury auctions new issues in, per kind: each is an auction cycle (bills: every term)
+CYCLE_YEARS = {"nominal": (2, 3, 5, 7, 10, 20, 30), "tips": (5, 10, 20, 30), "frn": (2,)}
+
+
+def term_months(term: str) -> int | None:
+    """'29-Year 11-Month' -> 359, '2-Year' -> 24; None for terms in weeks or days, or not a term."""
+    m = _TERM.fullmatch((term or "").strip())
+    if not m or not any(m.groups()) or m.group(3) or m.group(4):
+        return None
+    return 12 * int(m.group(1) or 0) + int(m.group(2) or 0)
+
+
+@functools.cache
+def auction_cycle(kind: str, security_term: str) -> str | None:
+    """The tenor code of the auction cycle a security was auctioned in, from the term being auctioned.
+
+    A note or bond term snaps to the nearest new-issue term of its kind (``CYCLE_YEARS``; on a tie,
+    the longer, since a reopening has less time left than a new issue): '29-Year 11-Month' -> '30y',
+    '9-Year 10-Month' -> '10y', '1-Year 11-Month' -> '2y', TIPS '29-Year 4-Month' -> '30y-tips'. A
+    term a year or more from every cycle term (the 4-year notes of the 1980s) is its own cycle,
+    rounded to whole years. Bills and CMBs: the term itself ('13w', '42d-cmb'). See docs/methods.md.
+    """
+    months = term_months(security_term)
+    cycles = CYCLE_YEARS.get(kind, ())
+    if months is None or not cycles:
+        return canonical_tenor(kind, security_term)
+    nearest = min(cycles, key=lambda years: (abs(12 * years - months), -years))
+    if abs(12 * nearest - months) >= 12:
+        nearest = (months + 6) // 12
+    return canonical_tenor(kind, f"{nearest}-Year")
+
+
+@functools.cache
 def canonical_tenor(kind: str, original_term: str) -> str | None:
     """The tenor code that groups auctions of one kind and original term: '30y', '10y-tips', '13w'."""
     code = term_code(original_term)

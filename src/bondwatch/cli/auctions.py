@@ -15,17 +15,21 @@ METRIC_ROWS = (
     ("dealer_pct", "dealer %", 2, ""),
     ("tail_curve_bp", "tail vs curve (bp)", 1, ""),
     ("tail_median_bp", "high - median (bp)", 1, ""),
+    ("tail_prior_curve_bp", "tail vs prior-day curve (bp)", 1, ""),
 )
 JSON_FIELDS = (
-    "auction_date", "cusip", "security_term", "original_term", "reopening", "offering_amount",
+    "auction_date", "cusip", "security_term", "original_term", "original_tenor", "reopening", "offering_amount",
     "high_yield", "median_yield", "bid_to_cover", "indirect_pct", "direct_pct", "dealer_pct",
-    "tail_curve_bp", "tail_median_bp", "vs_last6", "percentile_10y", "verdict", "reasons", "sources",
+    "tail_curve_bp", "tail_median_bp", "tail_prior_curve_bp", "vs_last6", "percentile_10y", "verdict", "reasons",
+    "sources",
 )
 
 
 def render_card(card: dict) -> str:
     """One scorecard as readable text."""
     kind = "reopening" if card["reopening"] else "new issue"
+    if card.get("original_tenor") not in (None, card["tenor"]):
+        kind += f" of a {describe(card['original_tenor'])} {(card['security_type'] or 'security').lower()}"
     size = card["offering_amount"] / 1e9 if card["offering_amount"] else None
     head = (
         f"{describe(card['tenor'])} {kind} {card['cusip']} auctioned {card['auction_date']}: "
@@ -34,6 +38,8 @@ def render_card(card: dict) -> str:
     yields = f"high yield {fmt(card['high_yield'], 3, '%')}  median {fmt(card['median_yield'], 3, '%')}"
     if card["curve_yield"] is not None:
         yields += f"  par curve at {card['remaining_years']:.2f}y {card['curve_yield']:.3f}% (close)"
+    if card.get("prior_curve_yield") is not None:
+        yields += f", {card['prior_curve_yield']:.3f}% ({card['prior_curve_date']} close)"
     rows = []
     for key, label, digits, _ in METRIC_ROWS:
         s = card["vs_last6"][key]
@@ -56,7 +62,8 @@ def render_card(card: dict) -> str:
     return "\n".join(
         [head, yields, "", body, "", verdict, reasons, "",
          "shares are % of competitive accepted (SOMA and non-competitive excluded); "
-         "the curve tail uses the end-of-day par curve, so post-auction moves leak in",
+         "the curve tail uses the end-of-day par curve, so post-auction moves leak in (not scored);",
+         "tail weights follow their agreement with published when-issued tails (docs/methods.md)",
          "sources:", sources]
     )
 

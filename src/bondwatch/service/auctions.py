@@ -33,12 +33,19 @@ UNITS = {
 
 
 def merged_results(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (cusip, auction_date): each field from the most authoritative source that has it."""
+    """One row per (cusip, auction_date): each field from the most authoritative source that has it.
+
+    A reopening whose original term no source gives (TreasuryDirect files do not) takes it from
+    the same CUSIP's other auctions.
+    """
     frame = frame.assign(_priority=frame["source"].map(SOURCE_PRIORITY).fillna(9))
     frame = frame.sort_values(["cusip", "auction_date", "_priority"])
     keys = ["cusip", "auction_date"]
     merged = frame.groupby(keys, sort=False).first()
-    return merged.drop(columns=["source", "provenance_id", "_priority"]).reset_index()
+    merged = merged.drop(columns=["source", "provenance_id", "_priority"]).reset_index()
+    same_security = merged.groupby("cusip", sort=False)["original_term"].transform("first")
+    merged["original_term"] = merged["original_term"].fillna(same_security)
+    return merged
 
 
 def rebuild_scorecards(writer: store.Writer) -> int:
@@ -53,9 +60,13 @@ def rebuild_scorecards(writer: store.Writer) -> int:
         return 0
     merged = merged_results(results)
     merged = merged[merged["tenor"].notna()]
-    curve = writer.frame(
+    curve = writer.frame(  # the par curve of each auction day and of the last curve day before it
+        "WITH days AS (SELECT DISTINCT date FROM yield_curves WHERE curve = 'us_par'), "
+        "auction_days AS (SELECT DISTINCT auction_date AS day FROM auction_results), "
+        "wanted AS (SELECT day AS date FROM auction_days UNION "
+        "SELECT d.date FROM auction_days a ASOF JOIN days d ON a.day > d.date) "
         "SELECT date, tenor_years, yield_pct, provenance_id FROM yield_curves WHERE curve = 'us_par' "
-        "AND date IN (SELECT DISTINCT auction_date FROM auction_results)"
+        "AND date IN (SELECT date FROM wanted)"
     )
     provenance = {
         int(record["id"]): record for record in writer.frame("SELECT * FROM provenance").to_dict("records")
@@ -76,9 +87,13 @@ def rebuild_scorecards(writer: store.Writer) -> int:
         card["sources"] = [
             source_entry(pid, name, "auction results") for name, pid in origins[(card["cusip"], card["auction_date"])]
         ]
-        curve_pid = curve_provenance.get(card["auction_date"])
-        if curve_pid is not None and card["curve_yield"] is not None:
-            card["sources"].append(source_entry(curve_pid, "us_par", "par curve for tail_curve_bp"))
+        for day, used_for, priced in (
+            (card["auction_date"], "par curve for tail_curve_bp", card["curve_yield"]),
+            (card["prior_curve_date"], "prior-day par curve for tail_prior_curve_bp", card["prior_curve_yield"]),
+        ):
+            curve_pid = curve_provenance.get(day)
+            if curve_pid is not None and priced is not None:
+                card["sources"].append(source_entry(curve_pid, "us_par", used_for))
         texts.append(encode(card))
     table = pd.DataFrame(
         {
@@ -229,7 +244,7 @@ def _no_bills_note(tenor: str, held: set[str]) -> str:
 FLAT_COLUMNS = (
     "auction_date", "cusip", "tenor", "security_term", "original_term", "reopening", "offering_amount",
     "high_yield", "median_yield", "bid_to_cover", "indirect_pct", "direct_pct", "dealer_pct",
-    "tail_curve_bp", "tail_median_bp", "score", "verdict", "excluded",
+    "tail_curve_bp", "tail_median_bp", "tail_prior_curve_bp", "score", "verdict", "excluded",
 )
 
 
@@ -273,3 +288,38 @@ def auction_history(*, warehouse: str | Path | None = None) -> pd.DataFrame:
     """The merged auction results (one row per auction, every field with its best source)."""
     with store.Warehouse(warehouse) as wh:
         return merged_results(wh.frame("SELECT * FROM auction_results"))
+
+
+PUBLISHED_TAILS = "presets/auction_tails.yaml"
+
+
+def published_tails() -> list[dict]:
+    """Published when-issued tails compiled from press reports (``presets/auction_tails.yaml``), each
+    with its citation; tails in basis points, yields in percent."""
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("bondwatch").joinpath(PUBLISHED_TAILS).read_text(encoding="utf-8")
+    return yaml.safe_load(text)["tails"]
+
+
+def tail_evaluation(*, warehouse: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scorecard's tail proxies against published when-issued tails: (per-auction table, summary
+    per proxy), see :mod:`bondwatch.analytics.tail_evaluation`. Each report's high yield must equal
+    the official result of the auction it names."""
+    from bondwatch.analytics.tail_evaluation import evaluation_summary, evaluation_table
+    from bondwatch.errors import DataFormatError
+
+    tails = published_tails()
+    cards = []
+    for number, tail in enumerate(tails, start=1):
+        card = find_cards(tail["tenor"], date=str(tail["auction_date"]), warehouse=warehouse)[0]
+        if card["high_yield"] is None or abs(card["high_yield"] - tail["high_yield"]) > 5e-4:
+            raise DataFormatError(
+                "published tails", f"{PUBLISHED_TAILS} entry {number} ({tail['tenor']} {tail['auction_date']})",
+                f"high_yield {tail['high_yield']}: expected the official {card['high_yield']}",
+            )
+        cards.append(card)
+    table = evaluation_table(tails, cards)
+    return table, evaluation_summary(table)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from bondwatch.sources import Parsed
 from bondwatch.sources.formats import booleans, dates, decode, number_columns, read_csv
-from bondwatch.tenors import canonical_tenor, term_code
+from bondwatch.tenors import auction_cycle, term_code
 
 SOURCE = "compiled coupon auctions"
 COLUMNS = (
@@ -35,7 +35,7 @@ def parse(data: bytes, location: str) -> Parsed:
     out["kind"] = "nominal"
     out["original_term"] = frame["tenor"].str.strip()
     out["security_term"] = frame["term"].str.strip()
-    out["tenor"] = [canonical_tenor("nominal", t) for t in out["original_term"]]
+    out["tenor"] = [auction_cycle("nominal", t) for t in out["security_term"]]
     years = [int(term_code(t)[:-1]) if term_code(t) and term_code(t).endswith("y") else 0 for t in out["original_term"]]
     out["security_type"] = np.where(np.array(years) >= 20, "Bond", "Note")
     out["reopening"] = booleans(frame, "reopening", **kw)

@@ -24,7 +24,7 @@ from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.formats import LINE, NULL_TOKENS, booleans, dates, decode, load_json, number_columns, read_csv
-from bondwatch.tenors import canonical_tenor
+from bondwatch.tenors import auction_cycle
 
 SOURCE = "fiscaldata"
 URL = "https://api.fiscaldata.treasury.gov/services/api/fiscal_service/v1/accounting/od/auctions_query"
@@ -121,7 +121,7 @@ def tidy(frame: pd.DataFrame, location: str) -> pd.DataFrame:
     original = frame["original_security_term"] if "original_security_term" in frame else frame["security_term"]
     original = original.astype(str).str.strip()
     out["original_term"] = original.where(~original.isin(NULL_TOKENS), out["security_term"])
-    out["tenor"] = [canonical_tenor(k, t) for k, t in zip(out["kind"], out["original_term"])]
+    out["tenor"] = [auction_cycle(k, t) for k, t in zip(out["kind"], out["security_term"])]
     out["reopening"] = (
         booleans(frame, "reopening", **kw) if "reopening" in frame else pd.Series(pd.NA, index=frame.index)
     )

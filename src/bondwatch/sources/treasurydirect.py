@@ -38,8 +38,9 @@ Element names were checked against published files quoted in public code (e.g. t
 more is read as dollars, so both spellings import correctly. Bills carry no ``HighYield``: their
 ``high_yield`` is the ``InvestmentRate`` (the coupon-equivalent of the high discount rate), as in
 Fiscal Data; their median and low rates are published on a discount basis only and are left empty
-rather than mixed with investment rates. A reopening's original term is not in the file: it is the
-auctioned term rounded to whole years (29-Year 11-Month -> 30-Year, 9-Year 10-Month -> 10-Year).
+rather than mixed with investment rates. A reopening's original term is not in the file (a 2-year
+cycle auction may reopen a 5-year note): it is left empty, for Fiscal Data or the security's first
+auction to fill. The tenor is the auction cycle of the term auctioned (``tenors.auction_cycle``).
 A bill whose term is given in days only (``0-WEEK`` / ``42-DAY``) is a cash management bill.
 
 Rows get ``source='treasurydirect'``, the highest priority when sources are merged.
@@ -47,7 +48,6 @@ Rows get ``source='treasurydirect'``, the highest priority when sources are merg
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, datetime, timedelta, timezone
 
@@ -59,7 +59,7 @@ from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.formats import NULL_TOKENS, decode
-from bondwatch.tenors import canonical_tenor
+from bondwatch.tenors import auction_cycle
 
 SOURCE = "treasurydirect"
 PUBLISHER = "TreasuryDirect auction results XML"
@@ -190,8 +190,8 @@ def _term(announcement: dict[str, str], location: str) -> dict[str, int]:
     return {unit: n for unit, n in parts.items() if n > 0}
 
 
-def _kind_and_terms(announcement: dict[str, str], location: str) -> tuple[str, str, str, str, bool | None]:
-    """(kind, security type, term as auctioned, original term, reopening) of the auctioned security."""
+def _kind_and_terms(announcement: dict[str, str], location: str) -> tuple[str, str, str, str | None, bool | None]:
+    """(kind, security type, term as auctioned, original term (None for a reopening), reopening)."""
     section = "AuctionAnnouncement"
     raw_type = _required(announcement, "SecurityType", section, location).upper()
     if raw_type not in SECURITY_TYPES:
@@ -206,12 +206,12 @@ def _kind_and_terms(announcement: dict[str, str], location: str) -> tuple[str, s
         else:
             raise _fail(location, section, f"no bill term in {_TERM_FIELDS} (e.g. 13-WEEK, 42-DAY)")
         kind = "cmb" if raw_type == "CMB" or "WEEK" not in parts else "bill"
-        return kind, SECURITY_TYPES["CMB" if kind == "cmb" else "BILL"], term, term, reopening
+        return kind, SECURITY_TYPES["CMB" if kind == "cmb" else "BILL"], term, None if reopening else term, reopening
     years, months = parts.get("YEAR", 0), parts.get("MONTH", 0)
     if not years and not months:
         raise _fail(location, section, f"no term in {_TERM_FIELDS} (e.g. 10-YEAR, 0-MONTH)")
     term = " ".join(p for p in (f"{years}-Year" if years else "", f"{months}-Month" if months else "") if p)
-    original = f"{math.floor(years + months / 12 + 0.5)}-Year" if reopening and months else term
+    original = None if reopening else term
     kind = "nominal"
     if raw_type == "TIPS" or _flag(announcement, "InflationIndexSecurity", section, location):
         kind = "tips"
@@ -248,7 +248,7 @@ def parse(data: bytes, location: str) -> Parsed:
         "security_type": security_type,
         "security_term": term,
         "original_term": original,
-        "tenor": canonical_tenor(kind, original),
+        "tenor": auction_cycle(kind, term),
         "reopening": reopening,
         "issue_date": _date(announcement, "IssueDate", ann, location),
         "maturity_date": _date(announcement, "MaturityDate", ann, location),

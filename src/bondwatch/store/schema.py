@@ -31,7 +31,7 @@ TABLES: dict[str, str] = {
             cusip             VARCHAR NOT NULL,
             auction_date      DATE NOT NULL,
             kind              VARCHAR,           -- 'nominal' | 'tips' | 'frn' | 'bill' | 'cmb'
-            tenor             VARCHAR,           -- canonical original tenor: '30y', '10y-tips', '13w'
+            tenor             VARCHAR,           -- auction cycle (tenors.auction_cycle): '30y', '10y-tips', '13w'
             security_type     VARCHAR,           -- 'Bill' | 'Note' | 'Bond' | 'CMB'
             security_term     VARCHAR,           -- as auctioned: '29-Year 11-Month'
             original_term     VARCHAR,           -- '30-Year'
