@@ -113,6 +113,7 @@ def test_cli_fitted_curve_and_fit_statistics(home, capsys):
     (("curve", "fit"), "curve fit: expected a curve, us or jp"),
     (("curve", "us", "--fit", "svensson", "--date", "1985-01-02"), "no US Treasury par curve on or shortly before 1985-01-02"),
     (("curve", "us", "--fit", "spline", "--at", "99y"), "--at '99y': expected a maturity between 0 and 50 years"),
+    (("curve", "us", "jp"), "curve: a second curve name goes only after `fit`, and --chart needs --fit"),
     (("curve", "fit", "us", "--since", "2030"), "no US Treasury par curve between 2030-01-01 and the end"),
 ])
 def test_cli_bad_usage_is_one_line_with_exit_2(home, capsys, args, message):
@@ -144,3 +145,14 @@ def test_every_tenth_jgb_day_fitted_without_failure():
 def quote_matrix(frame) -> tuple[np.ndarray, np.ndarray]:
     wide = frame.pivot_table(index="date", columns="tenor_years", values="yield_pct").sort_index(axis=1)
     return wide.columns.to_numpy(float), wide.to_numpy(float)
+
+
+def test_import_of_a_revised_day_refits_that_day_only(home, tmp_path):
+    curves.fit_curves("us")
+    before = {(r[0], r[1]): r for r in stored_fits(home)}
+    revised = JUNE_10_TO_12.splitlines()[0].replace(",4.84", ",4.94") + "\n"  # 30-year of 2025-06-12 revised
+    update(from_dir=write_mirror(tmp_path / "revised", revised, "2025-06-12-revised-daily-treasury-rates.csv"))
+    after = {(r[0], r[1]): r for r in stored_fits(home)}
+    changed = sorted(key for key in after if after[key] != before[key])
+    assert changed == [("2025-06-12", "nelson_siegel"), ("2025-06-12", "spline"), ("2025-06-12", "svensson")]
+    assert after[("2025-06-12", "svensson")][2] > before[("2025-06-12", "svensson")][2]  # newer provenance

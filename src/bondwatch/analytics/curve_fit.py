@@ -24,8 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SVENSSON_PARAMS = ("beta0", "beta1", "beta2", "beta3", "tau1", "tau2")
-NELSON_SIEGEL_PARAMS = ("beta0", "beta1", "beta2", "tau1")
 MODELS = ("svensson", "nelson_siegel", "spline")
 TAU_BOUNDS = (0.05, 30.0)  # years: every tau is kept inside, tau1 <= tau2
 TAU_GRID = np.geomspace(0.1, 25.0, 14)  # years: the grid's taus (log-spaced)

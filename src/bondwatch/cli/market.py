@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from bondwatch.cli.output import emit_csv, emit_json, fmt, table
+from bondwatch.errors import UsageError
 
 
 def _records(frame) -> list[dict[str, Any]]:
@@ -127,6 +128,8 @@ def curve(country: str, fit_country: str | None, day: str | None, at: tuple[str,
     if country.lower() == "fit":
         return curves.fit_statistics(fit_country, since, until, "svensson" if model == "linear" else model,
                                      as_json, as_csv)
+    if fit_country or (chart and model == "linear"):
+        raise UsageError("curve: a second curve name goes only after `fit`, and --chart needs --fit")
     if model != "linear":
         return curves.fitted_curve(country, day, at, model, kind, chart, as_json, as_csv)
 

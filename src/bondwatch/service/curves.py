@@ -32,7 +32,8 @@ MODEL_NAMES = {"svensson": "svensson", "nelson-siegel": "nelson_siegel", "nelson
                "ns": "nelson_siegel", "spline": "spline"}
 KINDS = ("par", "zero", "forward")
 FIT_KEY = ("curve", "date", "model")
-PARAM_COLUMNS = ("beta0", "beta1", "beta2", "beta3", "tau1", "tau2")
+PARAM_COLUMNS = ("beta0", "beta1", "beta2", "beta3", "tau1", "tau2")  # Svensson; stored for every model
+NELSON_SIEGEL_COLUMNS = ("beta0", "beta1", "beta2", "tau1")
 FLAG_NAMES = ("tau_at_bound", "collinear", "exact", "too_few_quotes")
 
 # days of a curve whose fits are missing or were made from other quotes, with the quotes' newest provenance id
@@ -219,7 +220,7 @@ def day_curve(country: str, date: str | Date | None, model: str = "svensson", *,
         tenors, par = quotes["tenor_years"].to_numpy(float), quotes["yield_pct"].to_numpy(float)
         fitted: FittedCurve = SplineCurve(tenors, fit_spline_zeros(tenors, par)[0])
     else:
-        names = PARAM_COLUMNS if code == "svensson" else ("beta0", "beta1", "beta2", "tau1")
+        names = PARAM_COLUMNS if code == "svensson" else NELSON_SIEGEL_COLUMNS
         fitted = ParametricCurve(code, np.array([fit[n] for n in names], float))
     fit["date"] = found
     return fitted, fit, quotes
