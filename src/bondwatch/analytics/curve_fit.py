@@ -27,7 +27,9 @@ import numpy as np
 MODELS = ("svensson", "nelson_siegel", "spline")
 TAU_BOUNDS = (0.05, 30.0)  # years: every tau is kept inside, tau1 <= tau2
 TAU_GRID = np.geomspace(0.1, 25.0, 14)  # years: the grid's taus (log-spaced)
-STARTS = 1  # local refinements per day, from the best grid points
+STARTS = 2  # grid starts per day: the best point, and the best whose tau1 differs by DISTINCT_TAU times
+DISTINCT_TAU = 3.0
+RETRY_RMSE_BP = 4.0  # a day refined from the best start to an RMSE above this is refined from the second too
 LM_ITERATIONS = 10  # at most this many Levenberg-Marquardt steps per refinement
 CONVERGED_GAIN = 1e-6  # a refinement stops when a step lowers its squared error by less than this fraction
 COLLINEAR_CONDITION = 1e4  # condition number of the beta loadings above which betas offset each other
@@ -327,7 +329,8 @@ def fit_par_curves(tenor_years: np.ndarray, par_pct: np.ndarray, model: str = "s
     Parametric models: a grid over the taus with least-squares betas on the bootstrapped zero
     yields (one pseudo-inverse per grid point for all days quoting the same maturities), then a
     bounded Levenberg-Marquardt refinement of all parameters on the par-yield errors from the
-    STARTS best grid points; the best refinement wins. Deterministic; always returns finite
+    best grid point, and from a second one in another tau1 basin for days still above
+    RETRY_RMSE_BP; the better refinement wins. Deterministic; always returns finite
     parameters for days with at least two quotes (days with fewer give NaN and 'too_few_quotes').
     """
     if model not in MODELS:
@@ -372,8 +375,9 @@ def _grid_points(model: str) -> np.ndarray:
 
 
 def _grid_starts(times: np.ndarray, zeros: np.ndarray, model: str) -> np.ndarray:
-    """The STARTS best grid points (days, STARTS, 6) for bootstrapped zero yields ``zeros``
-    (days, m) at ``times``: at each (tau1, tau2) the betas are the least-squares fit."""
+    """Grid starts (days, STARTS, 6) for bootstrapped zero yields ``zeros`` (days, m) at ``times``:
+    at each (tau1, tau2) the betas are the least-squares fit; the best point, then the best
+    whose tau1 is at least DISTINCT_TAU times larger or smaller (another hump)."""
     taus = _grid_points(model)
     grid = np.concatenate([np.zeros((len(taus), 4)), taus], axis=1)
     slope, curve1, curve2, *_ = _loadings(times, grid)
@@ -381,7 +385,10 @@ def _grid_starts(times: np.ndarray, zeros: np.ndarray, model: str) -> np.ndarray
     design = np.stack(columns, axis=-1)  # (grid, n, k)
     betas = np.einsum("gkn,dn->gdk", np.linalg.pinv(design), zeros)  # (grid, days, k)
     errors = np.einsum("gnk,gdk->gdn", design, betas) - zeros
-    best = np.argsort((errors**2).sum(axis=2), axis=0, kind="stable")[:STARTS]  # (STARTS, days)
+    squared = (errors**2).sum(axis=2)  # (grid, days)
+    first = np.argmin(squared, axis=0)
+    near = np.abs(np.log(taus[:, None, 0] / taus[first, 0])) < np.log(DISTINCT_TAU)
+    best = np.stack([first, np.argmin(np.where(near, np.inf, squared), axis=0)])  # (STARTS, days)
     chosen = np.take_along_axis(betas, best[..., None], axis=0)  # (STARTS, days, k)
     out = np.zeros((zeros.shape[0], STARTS, 6))
     out[..., : design.shape[-1]] = chosen.transpose(1, 0, 2)
@@ -467,17 +474,27 @@ def fit_spline_zeros(tenor_years: np.ndarray, par_pct: np.ndarray, smoothing: fl
 
 
 def _refine(tenors: np.ndarray, par: np.ndarray, starts: np.ndarray, model: str) -> tuple[np.ndarray, np.ndarray]:
-    """Refine every start (days, STARTS, 6) on the par errors; the best per day: its parameters
+    """Refine each day from its best start (days, STARTS, 6) on the par errors, and the days
+    still above RETRY_RMSE_BP from the next start too; the better result per day: parameters
     (days, 6) and fitted par yields at the quoted maturities (days, n; NaN where not quoted)."""
-    days, count = starts.shape[:2]
     schedule = coupon_schedule(tenors)
-    weights = np.repeat(np.isfinite(par).astype(float), count, axis=0)
-    quotes = np.repeat(np.nan_to_num(par), count, axis=0)
+    weights = np.isfinite(par).astype(float)
+    quotes = np.nan_to_num(par)
+    params = np.empty((len(par), 6))
+    squared = np.full(len(par), np.inf)
+    retry = np.ones(len(par), bool)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # wild trial steps are rejected
-        params = _levenberg_marquardt(_constrain(starts.reshape(-1, 6), model), schedule, quotes, weights, model)
-        fitted, errors, _ = _par_errors(params, schedule, quotes, weights)
-    best = np.arange(days) * count + np.argmin((errors**2).sum(axis=1).reshape(days, count), axis=1)
-    return params[best], np.where(np.isfinite(par), fitted[best], np.nan)
+        for start in range(starts.shape[1]):
+            rows = np.flatnonzero(retry)
+            trial = _levenberg_marquardt(_constrain(starts[rows, start], model), schedule, quotes[rows], weights[rows],
+                                         model)
+            _, errors, _ = _par_errors(trial, schedule, quotes[rows], weights[rows])
+            trial_squared = (errors**2).sum(axis=1)
+            better = trial_squared < squared[rows]
+            params[rows[better]], squared[rows[better]] = trial[better], trial_squared[better]
+            retry = squared > (RETRY_RMSE_BP / 100.0) ** 2 * weights.sum(axis=1)
+        fitted, _, _ = _par_errors(params, schedule, quotes, weights)
+    return params, np.where(np.isfinite(par), fitted, np.nan)
 
 
 def _levenberg_marquardt(params: np.ndarray, schedule: CouponSchedule, quotes: np.ndarray, weights: np.ndarray,
