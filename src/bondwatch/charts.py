@@ -132,3 +132,28 @@ def jgb_auction_chart(card: dict, path: str | Path, count: int = 24) -> Path:
              fontsize=7)
     fig.tight_layout()
     return save_figure(fig, path)
+
+
+def fitted_curve_chart(country: str, date: str, model: str, path: str | Path) -> Path:
+    """One day's quoted par yields (points), the fitted par curve and the fitted instantaneous
+    forward curve (lines), percent against maturity in years. Returns the written path."""
+    path = figure_path(path)
+    plt = _pyplot()
+    import numpy as np
+
+    from bondwatch.service.curves import day_curve
+    from bondwatch.service.market import CURVE_NAMES
+
+    fitted, fit, quotes = day_curve(country, date, model)
+    years = np.linspace(quotes["tenor_years"].min(), quotes["tenor_years"].max(), 240)
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.plot(quotes["tenor_years"], quotes["yield_pct"], "o", color="black", label="quoted par yields")
+    ax.plot(years, fitted.par(years), color="tab:blue", label=f"fitted par curve ({fit['model']})")
+    ax.plot(years, fitted.forward(years), color="tab:orange", linestyle="--", label="instantaneous forward")
+    ax.set_xlabel("maturity, years")
+    ax.set_ylabel("percent")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(f"{CURVE_NAMES[fit['curve']]}, {fit['date']}: par RMSE {fit['rmse_bp']:.2f} bp")
+    fig.tight_layout()
+    return save_figure(fig, path)

@@ -20,6 +20,7 @@ from bondwatch.cli.output import (
     table,
     warn,
 )
+from bondwatch.errors import UsageError
 
 
 def _emit(frame, as_json: bool, as_csv: bool, readable: str, **extra: Any) -> None:
@@ -88,13 +89,33 @@ def series(series_id: str, since: str | None, until: str | None, fetch: bool, ch
 
 
 @click.command()
-@click.argument("country", type=click.Choice(["us", "jp"], case_sensitive=False))
+@click.argument("country", type=click.Choice(["us", "jp", "fit"], case_sensitive=False))
+@click.argument("fit_country", required=False, type=click.Choice(["us", "jp"], case_sensitive=False))
 @click.option("--date", "day", help="Curve date, YYYY-MM-DD (default: latest).")
 @click.option("--at", "at", multiple=True, help="Also the yield at this maturity (e.g. 7.5y, 18m); repeatable.")
+@click.option("--fit", "model", type=click.Choice(["linear", "svensson", "nelson-siegel", "spline"]), default="linear",
+              show_default=True, help="Linear interpolation of the quotes, or a curve fitted to them.")
+@click.option("--par", "kind", flag_value="par", default=True, help="Fitted par yields (default).")
+@click.option("--zero", "kind", flag_value="zero", help="Fitted zero-coupon yields.")
+@click.option("--forward", "kind", flag_value="forward", help="Fitted instantaneous forward rates.")
+@click.option("--since", help="`curve fit`: first date, YYYY-MM-DD or YYYY.")
+@click.option("--until", help="`curve fit`: last date, YYYY-MM-DD or YYYY.")
+@click.option("--chart", type=click.Path(dir_okay=False), help="With --fit: quotes, fitted par and forward curves (.png, .svg or .pdf).")
 @with_output
-def curve(country: str, day: str | None, at: tuple[str, ...], as_json: bool, as_csv: bool) -> None:
-    """A yield curve on one date: every published tenor, plus --at maturities (linear interpolation)."""
+def curve(country: str, fit_country: str | None, day: str | None, at: tuple[str, ...], model: str, kind: str,
+          since: str | None, until: str | None, chart: str | None, as_json: bool, as_csv: bool) -> None:
+    """A yield curve on one date: every published tenor, plus --at maturities (linear interpolation),
+    or a fitted curve (--fit svensson); `curve fit us` fits every day and prints the fit statistics."""
+    from bondwatch.cli import curves
     from bondwatch.service import market
+
+    if country.lower() == "fit":
+        return curves.fit_statistics(fit_country, since, until, "svensson" if model == "linear" else model,
+                                     as_json, as_csv)
+    if fit_country or (chart and model == "linear"):
+        raise UsageError("curve: a second curve name goes only after `fit`, and --chart needs --fit")
+    if model != "linear":
+        return curves.fitted_curve(country, day, at, model, kind, chart, as_json, as_csv)
 
     frame = market.yield_curve(country, day, at=list(at))
     used = frame["date"].iloc[0].isoformat()

@@ -141,6 +141,11 @@ DATASETS: list[Dataset] = [
 
 # derived tables: (table, 'module:function' rebuilding it from a Writer, tables it reads)
 DERIVED: list[tuple[str, str, frozenset[str]]] = [
+    (  # before the scorecards, which may read the fitted curves
+        "curve_fits",
+        "bondwatch.service.curves:rebuild_curve_fits",
+        frozenset({"yield_curves"}),
+    ),
     (
         "auction_scorecards",
         "bondwatch.service.auctions:rebuild_scorecards",

@@ -189,4 +189,24 @@ TABLES: dict[str, str] = {
             card          VARCHAR NOT NULL      -- the full scorecard as JSON
             -- one row per (tenor, auction_date): rebuilt whole after every import
         )""",
+    # fitted curves derived from yield_curves: one row per curve, date and model (docs/methods.md,
+    # "Fitted yield curves"); refitted when a day's quotes change, filled by `bondwatch curve fit`
+    "curve_fits": """
+        CREATE TABLE IF NOT EXISTS curve_fits (
+            curve         VARCHAR NOT NULL,      -- 'us_par' | 'jp_mof'
+            date          DATE NOT NULL,
+            model         VARCHAR NOT NULL,      -- 'svensson' | 'nelson_siegel' | 'spline'
+            beta0         DOUBLE,                -- percent; NULL for the spline (rebuilt from the quotes)
+            beta1         DOUBLE,
+            beta2         DOUBLE,
+            beta3         DOUBLE,                -- NULL for Nelson-Siegel
+            tau1          DOUBLE,                -- years
+            tau2          DOUBLE,                -- years; NULL for Nelson-Siegel
+            quotes        INTEGER NOT NULL,      -- quoted maturities fitted
+            rmse_bp       DOUBLE,                -- fitted minus quoted par yields, basis points
+            max_error_bp  DOUBLE,                -- largest absolute error, basis points
+            flags         VARCHAR NOT NULL,      -- '' or e.g. 'tau_at_bound,collinear'
+            provenance_id INTEGER NOT NULL       -- the latest import among the day's quotes
+            -- unique key (curve, date, model): kept by Writer.upsert, not by an index
+        )""",
 }
