@@ -134,3 +134,14 @@ def test_depreciation_improves_the_balance_when_import_demand_is_elastic(shares,
     el = tg.Elasticities(ex, em, 1.0)
     assert tg.balance_change(e, shares, el) >= -1e-15
     assert not math.isnan(tg.balance_change(e, shares, el))
+
+
+def test_a_gap_next_to_the_balance_turning_point_is_reached():
+    """Regression (hypothesis): with weak pass-through the balance first worsens, then improves;
+    the gap of a 10% depreciation lies so near that turning point that both roots fall inside one
+    grid cell, where no sign change shows. The solver must still find a depreciation that gives it."""
+    shares = tg.TradeShares(exports=0.02, imports=0.484375)
+    el = tg.Elasticities(export=1.19921875, import_=0.484375, pass_through=0.10715282546393803)
+    gap = tg.balance_change(0.1, shares, el)
+    solved = tg.required_depreciation(gap, shares, el)
+    assert tg.balance_change(solved, shares, el) == pytest.approx(gap, rel=1e-7, abs=1e-12)

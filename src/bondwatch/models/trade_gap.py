@@ -132,18 +132,25 @@ def required_depreciation(
     grid = np.union1d(grid, [0.0])
     residual = balance_change(grid, shares, elasticities) - gap
     crossings = np.nonzero(np.sign(residual[:-1]) * np.sign(residual[1:]) <= 0)[0]
-    if crossings.size == 0:
-        slope = marshall_lerner_slope(shares, elasticities)
-        raise UsageError(
-            f"export_elasticity = {elasticities.export:g}, import_elasticity = {elasticities.import_:g}: "
-            f"no real exchange-rate change between {low:.0%} and {high:.0%} moves the balance by "
-            f"{gap:+.2%} of GDP (Marshall-Lerner slope {slope:+.4f}); expected elasticities with "
-            "x*ex + m*phi*(em-1) of the sign of the gap"
-        )
-    nearest = crossings[np.argmin(np.abs(grid[crossings]))]
-    a, b = grid[nearest], grid[nearest + 1]
-    fa = residual[nearest]
-    for _ in range(100):  # bisection to machine precision
+    if crossings.size:
+        nearest = crossings[np.argmin(np.abs(grid[crossings]))]
+        return _bisect(grid[nearest], grid[nearest + 1], residual[nearest], gap, shares, elasticities)
+    touch = _touching_root(grid, residual, gap, shares, elasticities)
+    if touch is not None:
+        return touch
+    slope = marshall_lerner_slope(shares, elasticities)
+    raise UsageError(
+        f"export_elasticity = {elasticities.export:g}, import_elasticity = {elasticities.import_:g}: "
+        f"no real exchange-rate change between {low:.0%} and {high:.0%} moves the balance by "
+        f"{gap:+.2%} of GDP (Marshall-Lerner slope {slope:+.4f}); expected elasticities with "
+        "x*ex + m*phi*(em-1) of the sign of the gap"
+    )
+
+
+def _bisect(a: float, b: float, fa: float, gap: float, shares: TradeShares, elasticities: Elasticities) -> float:
+    """The root of ``balance_change - gap`` in [a, b] (residual ``fa`` at ``a``), by bisection to
+    machine precision."""
+    for _ in range(100):
         mid = 0.5 * (a + b)
         fm = balance_change(mid, shares, elasticities) - gap
         if fm == 0 or b - a < 1e-14:
@@ -153,6 +160,42 @@ def required_depreciation(
         else:
             b = mid
     return float(0.5 * (a + b))
+
+
+def _touching_root(
+    grid: np.ndarray, residual: np.ndarray, gap: float, shares: TradeShares, elasticities: Elasticities
+) -> float | None:
+    """A root the grid steps over: where the balance turns (its extremum) within one grid cell of
+    reaching ``gap``, both roots lie between two grid points and no sign change shows. Each grid
+    point nearer the gap than its neighbours is refined by golden-section search towards the gap;
+    a refined point at or past the gap brackets a root (bisection), or is the root itself (a gap
+    equal to the extremum). Nearest to zero first; None if none reaches the gap."""
+    size = np.abs(residual)
+    inner = np.arange(1, len(grid) - 1)
+    local = inner[(size[inner] <= size[inner - 1]) & (size[inner] <= size[inner + 1])]
+    for i in local[np.argsort(np.abs(grid[local]))]:
+        side = np.sign(residual[i])
+
+        def toward_gap(x: float) -> float:
+            return side * (balance_change(x, shares, elasticities) - gap)
+
+        a, b = grid[i - 1], grid[i + 1]
+        ratio = (np.sqrt(5.0) - 1.0) / 2.0
+        for _ in range(200):  # golden-section minimum of toward_gap on [a, b]
+            c, d = b - ratio * (b - a), a + ratio * (b - a)
+            if toward_gap(c) < toward_gap(d):
+                b = d
+            else:
+                a = c
+            if b - a < 1e-15:
+                break
+        best = 0.5 * (a + b)
+        value = toward_gap(best)
+        if value <= 0.0:
+            return _bisect(grid[i - 1], best, residual[i - 1], gap, shares, elasticities) if value < 0 else float(best)
+        if value <= 1e-13 * max(abs(gap), 1e-12):
+            return float(best)
+    return None
 
 
 def j_curve(
