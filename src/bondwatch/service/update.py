@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from itertools import groupby
@@ -27,8 +25,6 @@ from bondwatch.sources.registry import DATASETS, DERIVED, Dataset, rebuild_funct
 if TYPE_CHECKING:
     import httpx
     import pandas as pd
-
-WORKER_TIMEOUT_S = 120.0  # a parse worker not done within this is stopped and its files parsed here
 
 
 def select_datasets(only: list[str] | None) -> list[Dataset]:
@@ -116,162 +112,28 @@ def import_batches(
 ) -> pd.DataFrame:
     """Parse every batch, write them all in one atomic update and rebuild derived tables.
 
-    Nothing reaches the warehouse unless every file parsed: rows go to the temporary copy of
-    :func:`bondwatch.store.writing`, which any failure discards. The datasets holding the
-    second half of the bytes are parsed by a worker process (:func:`_parsed_elsewhere`) while
-    this one parses the first half and writes it. Rows of one dataset's files are merged per
+    Every file is parsed before the warehouse is opened, and rows go to the temporary copy of
+    :func:`bondwatch.store.writing`, which any failure discards: nothing reaches the warehouse
+    unless every file parsed and every row is in. Rows of one dataset's files are merged per
     table and written with one upsert (a later file wins on a shared key). Returns one row per
     batch: dataset, location, rows, status ('imported' | 'unchanged').
     """
     import pandas as pd
 
     groups = [(dataset, [f for _, f in group]) for dataset, group in groupby(batches, key=lambda b: b[0])]
-    cut = _half_of_the_bytes(groups)
     records: list[store.ImportRecord] = []
     changed: set[str] = set()
-    with _cyclic_gc_paused(), _parsed_elsewhere(groups[cut:]) as later:
-        here = _parse_groups(groups[:cut])
+    with _cyclic_gc_paused():
+        parsed_groups = [[dataset.parse_function()(f.data, f.location) for f in files] for dataset, files in groups]
         with store.writing(warehouse) as writer:
-            for part, results in ((groups[:cut], here), (groups[cut:], None)):
-                # the worker's results are waited for once the first half is written
-                for (dataset, files), parsed in zip(part, later() if results is None else results):
-                    pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
-                    records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, parsed)]
-                    changed |= _write_pending(writer, pending)
+            for (dataset, files), parsed in zip(groups, parsed_groups):
+                pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
+                records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, parsed)]
+                changed |= _write_pending(writer, pending)
             for table, target, reads in DERIVED:
                 if changed & reads:
                     rebuild_function(target)(writer)
     return pd.DataFrame([r.__dict__ for r in records])
-
-
-def _parse_groups(groups: list[tuple[Dataset, list[Fetched]]]) -> list[list[Parsed]]:
-    """Each dataset's files parsed, in order."""
-    return [[dataset.parse_function()(f.data, f.location) for f in files] for dataset, files in groups]
-
-
-def _half_of_the_bytes(groups: list[tuple[Dataset, list[Fetched]]]) -> int:
-    """How many leading datasets hold at most half of all the bytes (at least one)."""
-    sizes = [sum(len(f.data) for f in files) for _, files in groups]
-    total, running = sum(sizes), 0
-    for count, size in enumerate(sizes):
-        running += size
-        if running > total / 2:
-            return max(count, 1)
-    return len(groups)
-
-
-@contextmanager
-def _parsed_elsewhere(groups: list[tuple[Dataset, list[Fetched]]]) -> Iterator[Callable[[], list[list[Parsed]]]]:
-    """Start parsing ``groups`` in a forked worker process and yield a function that returns
-    the results (as :func:`_parse_groups`; call it once).
-
-    Parsers are pure (bytes in, frames out), so a forked copy of this process runs them with
-    nothing to set up or to send, on the second CPU, and hands back the pickled results through
-    a pipe. Only on Linux with two or more CPUs, and unless ``BONDWATCH_PARSE_WORKER=0``. If the
-    worker cannot start or fails in any way (a file that does not parse, a crash, no answer
-    within WORKER_TIMEOUT_S), the groups are parsed here instead, so errors are raised exactly
-    as without a worker. Leaving the block stops a worker still running.
-    """
-    def in_process() -> list[list[Parsed]]:
-        return _parse_groups(groups)
-
-    worker = None
-    if groups and sys.platform == "linux" and (os.cpu_count() or 1) > 1 \
-            and os.environ.get("BONDWATCH_PARSE_WORKER") != "0":
-        worker = _start_worker(groups)
-    if worker is None:
-        yield in_process
-        return
-    pid, readable = worker
-    reaped = False
-
-    def results() -> list[list[Parsed]]:
-        import pickle
-
-        nonlocal reaped
-        data = _read_until_closed(readable, WORKER_TIMEOUT_S)
-        _reap(pid, kill=data is None)  # done (it closed the pipe), or no answer in time
-        reaped = True
-        try:
-            return pickle.loads(data or b"")
-        except Exception:  # no answer, or only part of one: the worker failed
-            return in_process()
-
-    try:
-        yield results
-    finally:
-        os.close(readable)
-        if not reaped:  # this process failed or stopped first
-            _reap(pid, kill=True)
-
-
-def _start_worker(groups: list[tuple[Dataset, list[Fetched]]]) -> tuple[int, int] | None:
-    """Fork a process that parses ``groups`` and writes the pickled results to a pipe; returns
-    (its pid, the pipe's read end), or None if no process could be started."""
-    import pickle
-
-    try:
-        readable, writable = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:  # no process to be had (process limits, memory)
-        os.close(readable)
-        os.close(writable)
-        return None
-    if pid == 0:  # the worker: parse, send and leave, without the parent's exit handlers
-        status = 1
-        try:
-            signal.alarm(int(WORKER_TIMEOUT_S) + 1)  # never outlive the parent's wait
-            _close_descriptors_but(writable)
-            with os.fdopen(writable, "wb") as pipe:
-                pickle.dump(_parse_groups(groups), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writable)
-    return pid, readable
-
-
-def _close_descriptors_but(keep: int) -> None:
-    """Close every open file descriptor above stderr except ``keep`` (Linux: /proc/self/fd), so
-    that a worker holds no pipe or file of the parent's open."""
-    for name in os.listdir("/proc/self/fd"):
-        if int(name) > 2 and int(name) != keep:
-            try:
-                os.close(int(name))
-            except OSError:  # the descriptor listdir itself used
-                pass
-
-
-def _reap(pid: int, *, kill: bool) -> None:
-    """Wait for the worker ``pid`` to end (killing it first if ``kill``), unless someone else
-    reaped it already (a host program that ignores SIGCHLD or reaps its children itself)."""
-    try:
-        if kill:
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
-
-
-def _read_until_closed(fd: int, timeout_s: float) -> bytes | None:
-    """Everything written to the pipe ``fd`` until its writer closes it, or None if that has
-    not happened within ``timeout_s`` seconds."""
-    import select
-    import time
-
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout_s
-    while True:
-        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            return None
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
 
 
 @contextmanager
