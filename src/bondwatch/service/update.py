@@ -1,13 +1,16 @@
 """Fill the warehouse: from the official APIs (live) or from a folder of their files (offline mirror).
 
 All rows of an update go in one atomic write (:func:`bondwatch.store.writing`): if any file
-fails to parse, nothing is stored. A file whose exact bytes were imported before is skipped,
-so importing the same folder twice changes nothing.
+fails to parse, nothing is stored. A dataset whose stored rows come from exactly the files
+given (same bytes, same order) is skipped, so importing the same folder twice changes nothing;
+any other change, including restoring a file imported long ago, imports the dataset's files
+again (``force=True`` does so always).
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,11 +89,13 @@ def update(
     only: list[str] | None = None,
     client: httpx.Client | None = None,
     warehouse: str | Path | None = None,
+    force: bool = False,
 ) -> pd.DataFrame:
     """Import datasets live (``from_dir=None``), from a mirror folder, or ``'auto'``.
 
     Returns one row per file or response: dataset, location, rows, status ('imported' or
-    'unchanged'). Nothing is written unless every file parsed.
+    'unchanged'). Nothing is written unless every file parsed. ``force`` imports every
+    dataset again even where its stored rows come from exactly these files.
     """
 
     datasets = select_datasets(only)
@@ -104,19 +109,22 @@ def update(
         for dataset in datasets:
             batches.extend((dataset, f) for f in _fetch_live(dataset, client))
 
-    return import_batches(batches, warehouse=warehouse)
+    return import_batches(batches, warehouse=warehouse, force=force)
 
 
 def import_batches(
-    batches: list[tuple[Dataset, Fetched]], *, warehouse: str | Path | None = None
+    batches: list[tuple[Dataset, Fetched]], *, warehouse: str | Path | None = None, force: bool = False
 ) -> pd.DataFrame:
     """Parse every batch, write them all in one atomic update and rebuild derived tables.
 
     Every file is parsed before the warehouse is opened, and rows go to the temporary copy of
     :func:`bondwatch.store.writing`, which any failure discards: nothing reaches the warehouse
-    unless every file parsed and every row is in. Rows of one dataset's files are merged per
-    table and written with one upsert (a later file wins on a shared key). Returns one row per
-    batch: dataset, location, rows, status ('imported' | 'unchanged').
+    unless every file parsed and every row is in. A dataset whose stored rows come from exactly
+    these files (the same bytes in the same order, :func:`inputs_sha256`) is skipped as
+    'unchanged' unless ``force``; otherwise all its files are imported again, so a restored
+    file replaces the rows of a bad one. Rows of one dataset's files are merged per table and
+    written with one upsert (a later file wins on a shared key). Returns one row per batch:
+    dataset, location, rows, status ('imported' | 'unchanged').
     """
     import pandas as pd
 
@@ -127,13 +135,30 @@ def import_batches(
         parsed_groups = [[dataset.parse_function()(f.data, f.location) for f in files] for dataset, files in groups]
         with store.writing(warehouse) as writer:
             for (dataset, files), parsed in zip(groups, parsed_groups):
+                digests = [checksum(f.data) for f in files]
+                inputs = inputs_sha256(digests)
+                if not force and writer.dataset_inputs(dataset.name) == inputs:
+                    records += [store.ImportRecord(dataset.name, f.location, _row_count(r), "unchanged")
+                                for f, r in zip(files, parsed)]
+                    continue
                 pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
-                records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, parsed)]
+                records += [_record_import(writer, dataset, f, digest, r, pending)
+                            for f, digest, r in zip(files, digests, parsed)]
                 changed |= _write_pending(writer, pending)
+                writer.set_dataset_inputs(dataset.name, inputs, len(files))
             for table, target, reads in DERIVED:
                 if changed & reads:
                     rebuild_function(target)(writer)
     return pd.DataFrame([r.__dict__ for r in records])
+
+
+def inputs_sha256(digests: list[str]) -> str:
+    """One sha256 (hex) for the ordered list of a dataset's file checksums (hex sha256s)."""
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+def _row_count(result: Parsed) -> int:
+    return sum(len(p.frame) for p in (result, *result.extra))
 
 
 @contextmanager
@@ -154,16 +179,13 @@ def _record_import(
     writer: store.Writer,
     dataset: Dataset,
     fetched: Fetched,
+    digest: str,
     result: Parsed,
     pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]],
 ) -> store.ImportRecord:
-    """Record provenance for one parsed file and queue its rows in ``pending`` (unless these
-    exact bytes were imported before)."""
-    digest = checksum(fetched.data)
-    parts = [result, *result.extra]
-    rows = sum(len(p.frame) for p in parts)
-    if writer.already_imported(dataset.name, digest) is not None:
-        return store.ImportRecord(dataset.name, fetched.location, rows, "unchanged")
+    """Record provenance for one parsed file (``digest``: sha256 of its bytes) and queue its
+    rows in ``pending``."""
+    rows = _row_count(result)
     provenance_id = writer.record_provenance(
         dataset=dataset.name,
         source=dataset.source,
@@ -173,7 +195,7 @@ def _record_import(
         vintage=result.vintage,
         retrieved_at=result.retrieved_at or fetched.retrieved_at,
     )
-    for part in parts:
+    for part in (result, *result.extra):
         if not part.frame.empty:
             pending.setdefault((part.table, part.key), []).append(part.frame.assign(provenance_id=provenance_id))
     return store.ImportRecord(dataset.name, fetched.location, rows, "imported", provenance_id)

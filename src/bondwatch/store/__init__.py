@@ -92,20 +92,21 @@ class Writer:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self._imported: dict[tuple[str, str], int] | None = None
-        self._next_id = 0
+        self._next_id: int | None = None
         self._pending_provenance: list[list[Any]] = []
 
-    def _load_imported(self) -> dict[tuple[str, str], int]:
-        if self._imported is None:
-            rows = self.con.execute("SELECT dataset, checksum, max(id) FROM provenance GROUP BY ALL").fetchall()
-            self._imported = {(dataset, digest): pid for dataset, digest, pid in rows}
-            self._next_id = max(self._imported.values(), default=0) + 1
-        return self._imported
+    def dataset_inputs(self, dataset: str) -> str | None:
+        """The ``inputs_sha256`` of the files ``dataset``'s stored rows come from (see
+        :meth:`set_dataset_inputs`), or None if no import recorded it."""
+        found = self.con.execute("SELECT inputs_sha256 FROM dataset_state WHERE dataset = ?", [dataset]).fetchall()
+        return found[0][0] if found else None
 
-    def already_imported(self, dataset: str, checksum: str) -> int | None:
-        """Provenance id of an earlier import of exactly these bytes for this dataset, if any."""
-        return self._load_imported().get((dataset, checksum))
+    def set_dataset_inputs(self, dataset: str, inputs_sha256: str, files: int) -> None:
+        """Record that ``dataset``'s stored rows now come from the ``files`` files whose
+        checksums hash to ``inputs_sha256``."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.con.execute("DELETE FROM dataset_state WHERE dataset = ?", [dataset])
+        self.con.execute("INSERT INTO dataset_state VALUES (?, ?, ?, ?)", [dataset, inputs_sha256, files, now])
 
     def record_provenance(
         self,
@@ -119,13 +120,13 @@ class Writer:
         retrieved_at: datetime,
     ) -> int:
         """Add a provenance row and return its id."""
-        imported = self._load_imported()
+        if self._next_id is None:
+            self._next_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM provenance").fetchall()[0][0]
         pid = self._next_id
         self._next_id += 1
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         retrieved = retrieved_at.astimezone(timezone.utc).replace(tzinfo=None)
         self._pending_provenance.append([pid, dataset, source, location, retrieved, now, vintage, rows, checksum])
-        imported[(dataset, checksum)] = pid
         return pid
 
     def flush_provenance(self) -> None:
