@@ -10,10 +10,12 @@ SUFFIXES = (".png", ".svg")
 
 
 def figure_path(path: str | Path) -> Path:
-    """Check the chart file name: it must end in .png or .svg."""
+    """Check the chart file name: it must end in .png or .svg, in a folder that exists."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         raise UsageError(f"--chart {path}: expected a file name ending in .png or .svg")
+    if not path.parent.is_dir():
+        raise UsageError(f"--chart {path}: no folder {path.parent} to write it in")
     return path
 
 

@@ -19,8 +19,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from bondwatch import paths, store
-from bondwatch.errors import UsageError
+from bondwatch.errors import BondwatchError, DataFormatError, UsageError, first_line, os_reason
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.formats import checksum
 from bondwatch.sources.registry import DATASETS, DERIVED, Dataset, rebuild_function
@@ -43,17 +45,17 @@ def select_datasets(only: list[str] | None) -> list[Dataset]:
 
 
 def mirror_files(root: Path, datasets: list[Dataset]) -> list[tuple[Dataset, Path]]:
-    """The files of ``root`` that belong to each dataset, in a stable order."""
-    found: list[tuple[Dataset, Path]] = []
-    for dataset in datasets:
-        for pattern in dataset.mirror_globs:
-            found.extend((dataset, p) for p in sorted(root.glob(pattern)) if p.is_file())
-    return found
+    """The files of ``root`` that belong to each dataset, in a stable order (see
+    :meth:`Dataset.mirror_files`: an unreadable folder is refused, not skipped)."""
+    return [(dataset, path) for dataset in datasets for path in dataset.mirror_files(root)]
 
 
 def _read_mirror(dataset: Dataset, path: Path) -> Fetched:
-    mtime = datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.utc)
-    return Fetched(location=str(path), data=path.read_bytes(), retrieved_at=mtime)
+    try:
+        mtime = datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.utc)
+        return Fetched(location=str(path), data=path.read_bytes(), retrieved_at=mtime)
+    except OSError as exc:
+        raise UsageError(f"{dataset.name}: cannot read {path}: {os_reason(exc)}") from None
 
 
 def _fetch_live(dataset: Dataset, client: httpx.Client | None) -> list[Fetched]:
@@ -72,11 +74,14 @@ def _fetch_live(dataset: Dataset, client: httpx.Client | None) -> list[Fetched]:
 
 
 def resolve_source(from_dir: str | Path | None) -> Path | None:
-    """``None`` for live; 'auto' for the mirror if one is found (else live); else that folder."""
+    """``None`` for live; 'auto' for the mirror if one is found (else live, see
+    :func:`bondwatch.paths.find_mirror`); else that folder, which must exist."""
     if from_dir is None:
         return None
     if str(from_dir) == "auto":
         return paths.find_mirror()
+    if not str(from_dir).strip():
+        raise UsageError("--from '': expected a folder or 'auto' (leave --from out for the official APIs)")
     root = Path(from_dir).expanduser()
     if not root.is_dir():
         raise UsageError(f"--from {from_dir}: no such folder")
@@ -132,7 +137,7 @@ def import_batches(
     records: list[store.ImportRecord] = []
     changed: set[str] = set()
     with _cyclic_gc_paused():
-        parsed_groups = [[dataset.parse_function()(f.data, f.location) for f in files] for dataset, files in groups]
+        parsed_groups = [[_parse(dataset, f) for f in files] for dataset, files in groups]
         with store.writing(warehouse) as writer:
             for (dataset, files), parsed in zip(groups, parsed_groups):
                 digests = [checksum(f.data) for f in files]
@@ -144,12 +149,61 @@ def import_batches(
                 pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
                 records += [_record_import(writer, dataset, f, digest, r, pending)
                             for f, digest, r in zip(files, digests, parsed)]
-                changed |= _write_pending(writer, pending)
+                try:
+                    changed |= _write_pending(writer, pending)
+                except duckdb.IOException:
+                    raise  # the disk, not the data: store.writing reports it
+                except duckdb.Error as exc:
+                    where = ", ".join(f.location for f in files)
+                    raise DataFormatError(dataset.name, where, f"rows do not fit the warehouse: {first_line(exc)}") from None
                 writer.set_dataset_inputs(dataset.name, inputs, len(files))
             for table, target, reads in DERIVED:
                 if changed & reads:
                     rebuild_function(target)(writer)
     return pd.DataFrame([r.__dict__ for r in records])
+
+
+def _parse(dataset: Dataset, fetched: Fetched) -> Parsed:
+    """Parse one file with its dataset's parser. Whatever fails, including an exception the
+    parser did not foresee (a recursion limit, a csv module error) and rows without their key,
+    raises a one-line DataFormatError naming the dataset and the file."""
+    try:
+        result = dataset.parse_function()(fetched.data, fetched.location)
+    except BondwatchError as exc:
+        if Path(fetched.location).name in str(exc):
+            raise
+        raise DataFormatError(dataset.name, fetched.location, str(exc)) from None
+    except Exception as exc:
+        kind = type(exc).__qualname__ if type(exc).__module__ == "builtins" else f"{type(exc).__module__}.{type(exc).__qualname__}"
+        raise DataFormatError(dataset.name, fetched.location, f"not in the expected format ({kind}: {first_line(exc)})") from None
+    for part in (result, *result.extra):
+        problem = _unstorable(part)
+        if problem:
+            raise DataFormatError(dataset.name, fetched.location, problem)
+    return result
+
+
+def _unstorable(part: Parsed) -> str | None:
+    """Why ``part``'s rows cannot be stored under their key (a column named twice, key cells
+    that are empty), or None."""
+    import pandas as pd
+
+    frame = part.frame
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        return f"column {repeated[0]!r} appears twice"
+    for column in part.key:
+        if frame.empty:
+            break
+        if column not in frame.columns:
+            return f"no {column!r} column, part of the key of table {part.table}"
+        cells = frame[column]
+        empty = cells.isna()
+        if pd.api.types.is_string_dtype(cells):
+            empty |= cells.astype(str).str.strip().eq("")
+        if empty.any():
+            return f"{int(empty.sum())} row(s) with an empty {column!r}, part of the key of table {part.table}"
+    return None
 
 
 def inputs_sha256(digests: list[str]) -> str:
