@@ -114,6 +114,23 @@ def test_rows_with_an_empty_key_are_refused_before_the_store(imported):
                           "part of the key of table auction_results")
 
 
+def test_rows_the_warehouse_cannot_hold_name_the_dataset_and_its_file(imported, monkeypatch):
+    import pandas as pd
+
+    from bondwatch.sources import Parsed, fred
+
+    def parse(data, location):  # a parser letting a mistyped value through
+        frame = pd.DataFrame({"series_id": ["DGS30"], "date": [pd.Timestamp("2025-05-21")], "value": ["5.O8"]})
+        return Parsed("series", frame, ("series_id", "date"))
+
+    monkeypatch.setattr(fred, "parse", parse)
+    path = imported.write("fred/DGS30.csv", b"observation_date,DGS30\n2025-05-21,5.08\n")
+    code, error = imported.update()
+    assert code == 2
+    assert error.startswith(f"error: fred.series: {path}: rows do not fit the warehouse: Conversion Error: ")
+    assert imported.unchanged()
+
+
 # ----------------------------------------------------------------------------- the file system
 
 
@@ -193,8 +210,8 @@ def test_disk_full_when_syncing_the_copy(imported, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", fsync)
     code, error = imported.update()
-    assert (code, error) == (1, f"error: cannot write the warehouse {imported.warehouse}: No space left on device "
-                                "(ENOSPC); it is unchanged")
+    assert code == 1
+    assert error == f"error: cannot write the warehouse {imported.warehouse}: No space left on device (ENOSPC); it is unchanged"
     assert imported.unchanged()
 
 
@@ -206,8 +223,8 @@ def test_a_read_only_home(imported, monkeypatch, capsys):
 
     monkeypatch.setattr(store, "open", read_only, raising=False)  # the lock file, opened for appending
     code, error = imported.update()
-    assert (code, error) == (1, f"error: cannot write in the warehouse folder {imported.home}: Read-only file "
-                                "system (EROFS)")
+    assert code == 1
+    assert error == f"error: cannot write in the warehouse folder {imported.home}: Read-only file system (EROFS)"
     assert imported.unchanged()
     assert run_cli(capsys, "status")[0] == 0  # reading needs no write access
 
@@ -295,8 +312,8 @@ def test_an_unexpected_failure_is_one_line_and_debug_shows_the_traceback(importe
 
     monkeypatch.setattr(store.Warehouse, "rows", broken)
     code, _, err = run_cli(imported.capsys, "status")
-    assert (code, err) == (1, "error: unexpected ZeroDivisionError: division by zero "
-                              "(a bondwatch bug; BONDWATCH_DEBUG=1 shows the traceback)\n")
+    assert code == 1
+    assert err == "error: unexpected ZeroDivisionError: division by zero (a bondwatch bug; BONDWATCH_DEBUG=1 shows the traceback)\n"
     monkeypatch.setenv("BONDWATCH_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         run_cli(imported.capsys, "status")

@@ -149,7 +149,8 @@ class Writer:
             self.con.execute(f"DELETE FROM {table} t USING _incoming i WHERE {keys}")
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
         finally:
-            self.con.unregister("_incoming")
+            with suppress(duckdb.Error):  # after a failed statement, the aborted transaction refuses this too
+                self.con.unregister("_incoming")
         return len(frame)
 
     def replace_table(self, table: str, frame: pd.DataFrame) -> None:
@@ -161,7 +162,8 @@ class Writer:
                 cols = ", ".join(f'"{c}"' for c in frame.columns)
                 self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
             finally:
-                self.con.unregister("_incoming")
+                with suppress(duckdb.Error):  # as in upsert
+                    self.con.unregister("_incoming")
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a query on the data written so far and return a pandas DataFrame."""
