@@ -100,7 +100,8 @@ def update(
 
     Returns one row per file or response: dataset, location, rows, status ('imported' or
     'unchanged'). Nothing is written unless every file parsed. ``force`` imports every
-    dataset again even where its stored rows come from exactly these files.
+    dataset again even where its stored rows come from exactly these files. Live requests
+    end within the deadlines of :mod:`bondwatch.http` (per request and per update).
     """
 
     datasets = select_datasets(only)
@@ -111,8 +112,11 @@ def update(
         if not batches:
             raise UsageError(f"--from {root}: no files of a known dataset (see the README, 'Offline mirror')")
     else:
-        for dataset in datasets:
-            batches.extend((dataset, f) for f in _fetch_live(dataset, client))
+        from bondwatch import http
+
+        with http.deadline():  # $BONDWATCH_UPDATE_DEADLINE over all requests
+            for dataset in datasets:
+                batches.extend((dataset, f) for f in _fetch_live(dataset, client))
 
     return import_batches(batches, warehouse=warehouse, force=force)
 
@@ -174,8 +178,9 @@ def _parse(dataset: Dataset, fetched: Fetched) -> Parsed:
             raise
         raise DataFormatError(dataset.name, fetched.location, str(exc)) from None
     except Exception as exc:
-        kind = type(exc).__qualname__ if type(exc).__module__ == "builtins" else f"{type(exc).__module__}.{type(exc).__qualname__}"
-        raise DataFormatError(dataset.name, fetched.location, f"not in the expected format ({kind}: {first_line(exc)})") from None
+        module, kind = type(exc).__module__, type(exc).__qualname__
+        problem = f"not in the expected format ({kind if module == 'builtins' else f'{module}.{kind}'}: {first_line(exc)})"
+        raise DataFormatError(dataset.name, fetched.location, problem) from None
     for part in (result, *result.extra):
         problem = _unstorable(part)
         if problem:
