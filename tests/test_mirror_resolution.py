@@ -31,8 +31,8 @@ def test_an_empty_from_is_refused_not_the_live_apis(capsys, no_network):
 def test_a_wrong_mirror_variable_is_refused_not_the_live_apis(tmp_path, capsys, monkeypatch, no_network):
     monkeypatch.setenv("BONDWATCH_MIRROR", str(tmp_path / "no-such-mirror"))
     assert run_cli(capsys, "update", "--from", "auto") == (
-        2, "", f"error: $BONDWATCH_MIRROR='{tmp_path / 'no-such-mirror'}': no such folder; unset it or point it "
-               "at the mirror\n")
+        2, "", (f"error: $BONDWATCH_MIRROR='{tmp_path / 'no-such-mirror'}': no such folder; unset it or point "
+                "it at the mirror\n"))
 
 
 def mirror_at(folder: Path) -> Path:

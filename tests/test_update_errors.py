@@ -282,6 +282,19 @@ def test_ctrl_c_during_the_copy_removes_the_partial_copy(imported, monkeypatch):
     assert imported.unchanged()
 
 
+def test_ctrl_c_while_a_c_extension_loads(imported, monkeypatch):
+    """Seen with a real SIGINT early in an update: the interrupted import surfaces as an ImportError."""
+    imported.write(PAR, PAR_NEWER)
+
+    def interrupted_import(*args, **kwargs):
+        raise ImportError("Encountered an error while initializing the extension.") from KeyboardInterrupt()
+
+    monkeypatch.setattr(store.Writer, "upsert", interrupted_import)
+    code, _, err = run_cli(imported.capsys, "update", "--from", str(imported.root))
+    assert (code, err.strip().splitlines()[-1]) == (130, "interrupted; warehouse unchanged")
+    assert imported.unchanged()
+
+
 # ----------------------------------------------------------------------------- other commands
 
 

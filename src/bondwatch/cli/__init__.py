@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        if _after_ctrl_c(exc):  # click turns Ctrl-C into Abort
             _interrupted()
         click.echo("aborted", err=True)
         sys.exit(1)
@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {where}{os_reason(exc)}", err=True)
         sys.exit(1)
     except Exception as exc:  # a bug: still one line, the traceback on request
+        if _after_ctrl_c(exc):  # e.g. an ImportError from a C extension interrupted while loading
+            _interrupted()
         if os.environ.get("BONDWATCH_DEBUG"):
             raise
         click.echo(f"error: unexpected {type(exc).__name__}: {first_line(exc)} "
@@ -100,3 +102,13 @@ def _interrupted() -> None:
     """Ctrl-C: updates are atomic, so an interrupted one leaves the previous warehouse (exit 130)."""
     click.echo("interrupted; warehouse unchanged", err=True)
     sys.exit(130)
+
+
+def _after_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while handling a KeyboardInterrupt (or because of one)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
