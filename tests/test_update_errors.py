@@ -255,6 +255,16 @@ def test_a_warehouse_file_that_is_not_a_database(imported, content):
     assert imported.unchanged()
 
 
+def test_a_warehouse_file_that_cannot_be_read(imported, monkeypatch):
+    def denied(path, read_only=False):
+        raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Permission denied')
+
+    monkeypatch.setattr(duckdb, "connect", denied)
+    code, _, err = run_cli(imported.capsys, "status")
+    assert (code, err) == (1, f'error: cannot open the warehouse {imported.warehouse}: IO Error: Cannot open file '
+                              f'"{imported.warehouse}": Permission denied\n')
+
+
 def test_ctrl_c_during_the_write(imported, monkeypatch):
     imported.write(PAR, PAR_NEWER)
 

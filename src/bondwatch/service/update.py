@@ -195,9 +195,9 @@ def _unstorable(part: Parsed) -> str | None:
     repeated = frame.columns[frame.columns.duplicated()]
     if len(repeated):
         return f"column {repeated[0]!r} appears twice"
+    if frame.empty:
+        return None
     for column in part.key:
-        if frame.empty:
-            break
         if column not in frame.columns:
             return f"no {column!r} column, part of the key of table {part.table}"
         empty = _empty_cells(frame[column])
