@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from bondwatch import store
+from bondwatch.sources import Fetched
 from tests.conftest import need_mirror, run_cli
 
 GOOD = b"observation_date,DGS30\n2025-05-20,4.99\n2025-05-21,5.08\n"  # FRED CSV download format
@@ -69,6 +70,35 @@ def test_a_changed_file_reimports_every_file_of_its_dataset_in_order(tmp_path, h
     assert import_file(capsys, root, BAD) == ["imported", "imported"]
     assert import_file(capsys, root, GOOD) == ["imported", "imported"]
     assert dgs30_on_2025_05_21(home) == 5.08
+
+
+def dgs30_dates(home: Path) -> list[str]:
+    with store.Warehouse(home / "bondwatch.duckdb") as wh:
+        return [r[0] for r in wh.rows("SELECT date::VARCHAR FROM series WHERE series_id = 'DGS30' ORDER BY date")]
+
+
+def test_a_key_only_the_bad_file_had_goes_when_the_good_file_is_back(tmp_path, home, capsys):
+    root = tmp_path / "mirror"
+    import_file(capsys, root, GOOD)
+    import_file(capsys, root, GOOD.replace(b"2025-05-21", b"2025-05-12"))  # a mistyped date
+    assert dgs30_dates(home) == ["2025-05-12", "2025-05-20"]  # the file no longer has 2025-05-21
+    import_file(capsys, root, GOOD)
+    assert dgs30_dates(home) == ["2025-05-20", "2025-05-21"]
+    assert dgs30_on_2025_05_21(home) == 5.08
+
+
+def test_live_responses_only_add_and_replace_rows(tmp_path):
+    """A live answer may be one window of a series: importing it again must not drop other rows."""
+    from datetime import datetime, timezone
+
+    from bondwatch.service.update import import_batches
+    from bondwatch.sources.registry import by_name
+
+    fred, warehouse, now = by_name("fred.series"), tmp_path / "bondwatch.duckdb", datetime.now(timezone.utc)
+    url = "https://fred.stlouisfed.org/graph/fredgraph.csv?id=DGS30"
+    import_batches([(fred, Fetched(url, GOOD, now))], warehouse=warehouse)
+    import_batches([(fred, Fetched(url, b"observation_date,DGS30\n2025-05-22,5.03\n", now))], warehouse=warehouse)
+    assert dgs30_dates(tmp_path) == ["2025-05-20", "2025-05-21", "2025-05-22"]
 
 
 @pytest.mark.mirror

@@ -53,7 +53,7 @@ def mirror_files(root: Path, datasets: list[Dataset]) -> list[tuple[Dataset, Pat
 def _read_mirror(dataset: Dataset, path: Path) -> Fetched:
     try:
         mtime = datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.utc)
-        return Fetched(location=str(path), data=path.read_bytes(), retrieved_at=mtime)
+        return Fetched(location=str(path), data=path.read_bytes(), retrieved_at=mtime, whole_file=True)
     except OSError as exc:
         raise UsageError(f"{dataset.name}: cannot read {path}: {os_reason(exc)}") from None
 
@@ -131,7 +131,8 @@ def import_batches(
     unless every file parsed and every row is in. A dataset whose stored rows come from exactly
     these files (the same bytes in the same order, :func:`inputs_sha256`) is skipped as
     'unchanged' unless ``force``; otherwise all its files are imported again, so a restored
-    file replaces the rows of a bad one. Rows of one dataset's files are merged per table and
+    file replaces the rows of a bad one (for mirror files, also drops the keys only the bad
+    one had: :func:`_record_import`). Rows of one dataset's files are merged per table and
     written with one upsert (a later file wins on a shared key). Returns one row per batch:
     dataset, location, rows, status ('imported' | 'unchanged').
     """
@@ -254,8 +255,11 @@ def _record_import(
     pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]],
 ) -> store.ImportRecord:
     """Record provenance for one parsed file (``digest``: sha256 of its bytes) and queue its
-    rows in ``pending``."""
+    rows in ``pending``. For a whole file, the rows earlier imports of it stored are dropped
+    first, so a key only a bad version of the file had does not outlive it."""
     rows = _row_count(result)
+    if fetched.whole_file:
+        writer.drop_rows_from(dataset.name, fetched.location, {p.table for p in (result, *result.extra)})
     provenance_id = writer.record_provenance(
         dataset=dataset.name,
         source=dataset.source,

@@ -108,6 +108,16 @@ class Writer:
         self.con.execute("DELETE FROM dataset_state WHERE dataset = ?", [dataset])
         self.con.execute("INSERT INTO dataset_state VALUES (?, ?, ?, ?)", [dataset, inputs_sha256, files, now])
 
+    def drop_rows_from(self, dataset: str, location: str, tables: set[str]) -> None:
+        """Delete the rows of ``tables`` that earlier imports of ``location`` for ``dataset``
+        stored (provenance recorded in this update is not in the table yet, so it is spared)."""
+        for table in sorted(tables):
+            self.con.execute(
+                f"DELETE FROM {table} WHERE provenance_id IN "
+                "(SELECT id FROM provenance WHERE dataset = ? AND location = ?)",
+                [dataset, location],
+            )
+
     def record_provenance(
         self,
         *,
