@@ -178,7 +178,7 @@ def _parse(dataset: Dataset, fetched: Fetched) -> Parsed:
         if Path(fetched.location).name in str(exc):
             raise
         raise DataFormatError(dataset.name, fetched.location, str(exc)) from None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (the safety net: whatever a parser raises is one line)
         module, kind = type(exc).__module__, type(exc).__qualname__
         problem = f"not in the expected format ({kind if module == 'builtins' else f'{module}.{kind}'}: {first_line(exc)})"
         raise DataFormatError(dataset.name, fetched.location, problem) from None
