@@ -112,8 +112,10 @@ def test_the_request_deadline_comes_from_the_environment(monkeypatch):
 
     monkeypatch.setenv("BONDWATCH_HTTP_DEADLINE", "0.5")
     with httpx.Client(transport=httpx.MockTransport(handler)) as client, \
-            pytest.raises(SourceUnavailableError, match=r"within the 0.5 s deadline per request"):
+            pytest.raises(SourceUnavailableError) as raised:
         http.get("https://example.test/data.csv", source="test", client=client)
+    assert str(raised.value) == ("test: HTTP 503 from https://example.test/data.csv after 2 attempts, stopped by the "
+                                 "0.5 s deadline per request ($BONDWATCH_HTTP_DEADLINE)")
     assert len(calls) == 2  # the third attempt would start after the deadline
     monkeypatch.delenv("BONDWATCH_HTTP_DEADLINE")
     calls.clear()

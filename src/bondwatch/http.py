@@ -220,11 +220,12 @@ def get(
     try:
         response = attempt()
     except RetryError as exc:
-        if past_deadline():
+        last, attempts = exc.last_attempt.exception(), exc.last_attempt.attempt_number
+        if past_deadline() and not isinstance(last, _Retryable):  # no answer at all in time
             raise timed_out() from None
-        what = _describe(exc.last_attempt.exception())
+        stopped = f", stopped by {why}" if attempts < ATTEMPTS else ""
         raise SourceUnavailableError(
-            f"{source}: {what} from {_shown(url, params)} after {ATTEMPTS} attempts"
+            f"{source}: {_describe(last)} from {_shown(url, params)} after {attempts} attempts{stopped}"
         ) from None
     except httpx.HTTPError as exc:  # not worth retrying: too many redirects, a body that does not decode
         raise SourceUnavailableError(f"{source}: {_describe(exc)} from {_shown(url, params)}") from None
