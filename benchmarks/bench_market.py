@@ -3,8 +3,7 @@
 Run: python benchmarks/bench_market.py [--mirror ../shared/data] [--repeat 5]
 Wall-clock seconds on this machine with ratios against baselines measured in the same run:
 each source's parse against pandas merely reading its file (dtype=str), the whole import
-against the 2 s budget and against itself without the parse worker (runs alternate), and the
-cold snapshot command against a bare `python -c pass` (budget: 25x).
+against the 2 s budget, and the cold snapshot command against a bare `python -c pass` (budget: 25x).
 """
 
 from __future__ import annotations
@@ -47,21 +46,16 @@ def main() -> None:
         start = time.perf_counter()
         update(from_dir=mirror, only=MARKET, warehouse=warehouse)
         market_only = time.perf_counter() - start
-        wholes: dict[str, list[float]] = {"1": [], "0": []}  # BONDWATCH_PARSE_WORKER, alternating
+        wholes = []
         for _ in range(args.repeat):
-            for worker, times in wholes.items():
-                os.environ["BONDWATCH_PARSE_WORKER"] = worker
-                warehouse.unlink()
-                start = time.perf_counter()
-                update(from_dir=mirror, warehouse=warehouse)
-                times.append(time.perf_counter() - start)
-        os.environ.pop("BONDWATCH_PARSE_WORKER")
-        whole, serial = (statistics.median(wholes[k]) for k in ("1", "0"))
+            warehouse.unlink()
+            start = time.perf_counter()
+            update(from_dir=mirror, warehouse=warehouse)
+            wholes.append(time.perf_counter() - start)
+        whole = statistics.median(wholes)
         print(f"\nimport, market datasets only: {market_only:.2f} s")
         print(f"import, whole mirror (all datasets, scorecards), median of {args.repeat}: {whole:.2f} s "
-              f"(min {min(wholes['1']):.2f}, max {max(wholes['1']):.2f}) = {whole / 2.0:.2f} x the 2 s budget")
-        print(f"  baseline, the same without the parse worker (BONDWATCH_PARSE_WORKER=0): {serial:.2f} s "
-              f"-> ratio {whole / serial:.2f}x")
+              f"(min {min(wholes):.2f}, max {max(wholes):.2f}) = {whole / 2.0:.2f} x the 2 s budget")
 
         env = {**os.environ, "BONDWATCH_HOME": home}
         bare = median_seconds([sys.executable, "-c", "pass"], args.repeat, env)

@@ -19,11 +19,14 @@ SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def figure_path(path: str | Path) -> Path:
-    """Check the chart file name: it must end in .png, .svg or .pdf (UsageError otherwise)."""
+    """Check the chart file name: it must end in .png, .svg or .pdf, in a folder that exists
+    (UsageError otherwise)."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         found = f"unknown chart format {path.suffix!r}" if path.suffix else "no file extension"
         raise UsageError(f"--chart {path}: {found}; expected a file name ending in .png, .svg or .pdf")
+    if not path.parent.is_dir():
+        raise UsageError(f"--chart {path}: no folder {path.parent} to write it in")
     return path
 
 

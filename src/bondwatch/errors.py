@@ -51,3 +51,25 @@ class WarehouseBusyError(BondwatchError):
     """Another update holds the warehouse lock (exit 1)."""
 
     exit_code = 1
+
+
+class WarehouseError(BondwatchError):
+    """The warehouse file or its folder cannot be opened, read or written: permissions, a full
+    disk, a read-only file system, a file that is not a DuckDB database (exit 1)."""
+
+    exit_code = 1
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in words with its errno name, e.g. 'No space left on device (ENOSPC)'."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0)
+    words = exc.strerror or str(exc) or type(exc).__name__
+    return f"{words} ({name})" if name else words
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, or its class name if it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 
 import click
 
-from bondwatch.errors import BondwatchError
+from bondwatch.errors import BondwatchError, first_line, os_reason
 
 # command name -> "module:attribute" (a click.Command)
 COMMANDS: dict[str, str] = {
@@ -69,7 +70,9 @@ def main(argv: list[str] | None = None) -> None:
     except BondwatchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if _after_ctrl_c(exc):  # click turns Ctrl-C into Abort
+            _interrupted()
         click.echo("aborted", err=True)
         sys.exit(1)
     except click.ClickException as exc:
@@ -79,3 +82,33 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except KeyboardInterrupt:
+        _interrupted()
+    except OSError as exc:  # a file or folder named on the command line, e.g. --chart
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{os_reason(exc)}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug: still one line, the traceback on request
+        if _after_ctrl_c(exc):  # e.g. an ImportError from a C extension interrupted while loading
+            _interrupted()
+        if os.environ.get("BONDWATCH_DEBUG"):
+            raise
+        click.echo(f"error: unexpected {type(exc).__name__}: {first_line(exc)} "
+                   "(a bondwatch bug; BONDWATCH_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(1)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: updates are atomic, so an interrupted one leaves the previous warehouse (exit 130)."""
+    click.echo("interrupted; warehouse unchanged", err=True)
+    sys.exit(130)
+
+
+def _after_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while handling a KeyboardInterrupt (or because of one)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -156,7 +156,10 @@ def watch(day: str | None, interval: float, timeout_minutes: float, as_json: boo
     """Poll TreasuryDirect for the day's auction results and score each one as it is published."""
     from bondwatch.service.watch import watch_results
 
-    for card in watch_results(day, interval=interval, timeout_minutes=timeout_minutes):
+    def report(failure: Exception) -> None:
+        click.echo(f"warning: {failure}; polling again in {interval:g} s", err=True)
+
+    for card in watch_results(day, interval=interval, timeout_minutes=timeout_minutes, on_failure=report):
         if as_json:
             emit_json(_json_card(card))
         else:

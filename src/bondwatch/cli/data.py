@@ -11,17 +11,22 @@ from bondwatch.cli.output import emit_json, table
 @click.option(
     "--from", "from_dir", metavar="DIR|auto",
     help="Import the publishers' files from a folder (the offline mirror) instead of the APIs; "
-    "'auto' uses $BONDWATCH_MIRROR or ../shared/data when present, else the APIs.",
+    "'auto' uses $BONDWATCH_MIRROR, else shared/data beside the checkout, else ../shared/data or "
+    "./shared/data from here, else the APIs.",
 )
 @click.option("--only", multiple=True, metavar="DATASET", help="Only these datasets (repeatable), e.g. fiscaldata.")
+@click.option(
+    "--force", is_flag=True,
+    help="Import every file again, even datasets whose stored rows come from exactly these files.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
-def update(from_dir: str | None, only: tuple[str, ...], as_json: bool) -> None:
+def update(from_dir: str | None, only: tuple[str, ...], force: bool, as_json: bool) -> None:
     """Fetch official data into the warehouse (atomic: all or nothing)."""
     from bondwatch.service.update import resolve_source, update as run_update
 
-    root = resolve_source(from_dir) if from_dir else None
+    root = resolve_source(from_dir)
     click.echo(f"importing from {root or 'the official APIs'}", err=True)
-    report = run_update(root, only=list(only) or None)
+    report = run_update(root, only=list(only) or None, force=force)
     records = report.to_dict("records")
     if as_json:
         emit_json(records)

@@ -1,25 +1,28 @@
 """Fill the warehouse: from the official APIs (live) or from a folder of their files (offline mirror).
 
 All rows of an update go in one atomic write (:func:`bondwatch.store.writing`): if any file
-fails to parse, nothing is stored. A file whose exact bytes were imported before is skipped,
-so importing the same folder twice changes nothing.
+fails to parse, nothing is stored. A dataset whose stored rows come from exactly the files
+given (same bytes, same order) is skipped, so importing the same folder twice changes nothing;
+any other change, including restoring a file imported long ago, imports the dataset's files
+again (``force=True`` does so always).
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
-import signal
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from bondwatch import paths, store
-from bondwatch.errors import UsageError
+from bondwatch.errors import BondwatchError, DataFormatError, UsageError, first_line, os_reason
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.formats import checksum
 from bondwatch.sources.registry import DATASETS, DERIVED, Dataset, rebuild_function
@@ -27,8 +30,6 @@ from bondwatch.sources.registry import DATASETS, DERIVED, Dataset, rebuild_funct
 if TYPE_CHECKING:
     import httpx
     import pandas as pd
-
-WORKER_TIMEOUT_S = 120.0  # a parse worker not done within this is stopped and its files parsed here
 
 
 def select_datasets(only: list[str] | None) -> list[Dataset]:
@@ -44,17 +45,17 @@ def select_datasets(only: list[str] | None) -> list[Dataset]:
 
 
 def mirror_files(root: Path, datasets: list[Dataset]) -> list[tuple[Dataset, Path]]:
-    """The files of ``root`` that belong to each dataset, in a stable order."""
-    found: list[tuple[Dataset, Path]] = []
-    for dataset in datasets:
-        for pattern in dataset.mirror_globs:
-            found.extend((dataset, p) for p in sorted(root.glob(pattern)) if p.is_file())
-    return found
+    """The files of ``root`` that belong to each dataset, in a stable order (see
+    :meth:`Dataset.mirror_files`: an unreadable folder is refused, not skipped)."""
+    return [(dataset, path) for dataset in datasets for path in dataset.mirror_files(root)]
 
 
 def _read_mirror(dataset: Dataset, path: Path) -> Fetched:
-    mtime = datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.utc)
-    return Fetched(location=str(path), data=path.read_bytes(), retrieved_at=mtime)
+    try:
+        mtime = datetime.fromtimestamp(os.stat(path).st_mtime, tz=timezone.utc)
+        return Fetched(location=str(path), data=path.read_bytes(), retrieved_at=mtime, whole_file=True)
+    except OSError as exc:
+        raise UsageError(f"{dataset.name}: cannot read {path}: {os_reason(exc)}") from None
 
 
 def _fetch_live(dataset: Dataset, client: httpx.Client | None) -> list[Fetched]:
@@ -73,11 +74,14 @@ def _fetch_live(dataset: Dataset, client: httpx.Client | None) -> list[Fetched]:
 
 
 def resolve_source(from_dir: str | Path | None) -> Path | None:
-    """``None`` for live; 'auto' for the mirror if one is found (else live); else that folder."""
+    """``None`` for live; 'auto' for the mirror if one is found (else live, see
+    :func:`bondwatch.paths.find_mirror`); else that folder, which must exist."""
     if from_dir is None:
         return None
     if str(from_dir) == "auto":
         return paths.find_mirror()
+    if not str(from_dir).strip():
+        raise UsageError("--from '': expected a folder or 'auto' (leave --from out for the official APIs)")
     root = Path(from_dir).expanduser()
     if not root.is_dir():
         raise UsageError(f"--from {from_dir}: no such folder")
@@ -90,11 +94,14 @@ def update(
     only: list[str] | None = None,
     client: httpx.Client | None = None,
     warehouse: str | Path | None = None,
+    force: bool = False,
 ) -> pd.DataFrame:
     """Import datasets live (``from_dir=None``), from a mirror folder, or ``'auto'``.
 
     Returns one row per file or response: dataset, location, rows, status ('imported' or
-    'unchanged'). Nothing is written unless every file parsed.
+    'unchanged'). Nothing is written unless every file parsed. ``force`` imports every
+    dataset again even where its stored rows come from exactly these files. Live requests
+    end within the deadlines of :mod:`bondwatch.http` (per request and per update).
     """
 
     datasets = select_datasets(only)
@@ -105,173 +112,124 @@ def update(
         if not batches:
             raise UsageError(f"--from {root}: no files of a known dataset (see the README, 'Offline mirror')")
     else:
-        for dataset in datasets:
-            batches.extend((dataset, f) for f in _fetch_live(dataset, client))
+        from bondwatch import http
 
-    return import_batches(batches, warehouse=warehouse)
+        with http.deadline():  # $BONDWATCH_UPDATE_DEADLINE over all requests
+            for dataset in datasets:
+                batches.extend((dataset, f) for f in _fetch_live(dataset, client))
+
+    return import_batches(batches, warehouse=warehouse, force=force)
 
 
 def import_batches(
-    batches: list[tuple[Dataset, Fetched]], *, warehouse: str | Path | None = None
+    batches: list[tuple[Dataset, Fetched]], *, warehouse: str | Path | None = None, force: bool = False
 ) -> pd.DataFrame:
     """Parse every batch, write them all in one atomic update and rebuild derived tables.
 
-    Nothing reaches the warehouse unless every file parsed: rows go to the temporary copy of
-    :func:`bondwatch.store.writing`, which any failure discards. The datasets holding the
-    second half of the bytes are parsed by a worker process (:func:`_parsed_elsewhere`) while
-    this one parses the first half and writes it. Rows of one dataset's files are merged per
-    table and written with one upsert (a later file wins on a shared key). Returns one row per
-    batch: dataset, location, rows, status ('imported' | 'unchanged').
+    Every file is parsed before the warehouse is opened, and rows go to the temporary copy of
+    :func:`bondwatch.store.writing`, which any failure discards: nothing reaches the warehouse
+    unless every file parsed and every row is in. A dataset whose stored rows come from exactly
+    these files (the same bytes in the same order, :func:`inputs_sha256`) is skipped as
+    'unchanged' unless ``force``; otherwise all its files are imported again, so a restored
+    file replaces the rows of a bad one (for mirror files, also drops the keys only the bad
+    one had: :func:`_record_import`). Rows of one dataset's files are merged per table and
+    written with one upsert (a later file wins on a shared key). Returns one row per batch:
+    dataset, location, rows, status ('imported' | 'unchanged').
     """
     import pandas as pd
 
     groups = [(dataset, [f for _, f in group]) for dataset, group in groupby(batches, key=lambda b: b[0])]
-    cut = _half_of_the_bytes(groups)
     records: list[store.ImportRecord] = []
     changed: set[str] = set()
-    with _cyclic_gc_paused(), _parsed_elsewhere(groups[cut:]) as later:
-        here = _parse_groups(groups[:cut])
+    with _cyclic_gc_paused():
+        parsed_groups = [[_parse(dataset, f) for f in files] for dataset, files in groups]
         with store.writing(warehouse) as writer:
-            for part, results in ((groups[:cut], here), (groups[cut:], None)):
-                # the worker's results are waited for once the first half is written
-                for (dataset, files), parsed in zip(part, later() if results is None else results):
-                    pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
-                    records += [_record_import(writer, dataset, f, r, pending) for f, r in zip(files, parsed)]
+            for (dataset, files), parsed in zip(groups, parsed_groups):
+                digests = [checksum(f.data) for f in files]
+                inputs = inputs_sha256(digests)
+                if not force and writer.dataset_inputs(dataset.name) == inputs:
+                    records += [store.ImportRecord(dataset.name, f.location, _row_count(r), "unchanged")
+                                for f, r in zip(files, parsed)]
+                    continue
+                pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]] = {}
+                records += [_record_import(writer, dataset, f, digest, r, pending)
+                            for f, digest, r in zip(files, digests, parsed)]
+                try:
                     changed |= _write_pending(writer, pending)
+                except duckdb.IOException:
+                    raise  # the disk, not the data: store.writing reports it
+                except duckdb.Error as exc:
+                    where = ", ".join(f.location for f in files)
+                    raise DataFormatError(dataset.name, where, f"rows do not fit the warehouse: {first_line(exc)}") from None
+                writer.set_dataset_inputs(dataset.name, inputs, len(files))
             for table, target, reads in DERIVED:
                 if changed & reads:
                     rebuild_function(target)(writer)
     return pd.DataFrame([r.__dict__ for r in records])
 
 
-def _parse_groups(groups: list[tuple[Dataset, list[Fetched]]]) -> list[list[Parsed]]:
-    """Each dataset's files parsed, in order."""
-    return [[dataset.parse_function()(f.data, f.location) for f in files] for dataset, files in groups]
-
-
-def _half_of_the_bytes(groups: list[tuple[Dataset, list[Fetched]]]) -> int:
-    """How many leading datasets hold at most half of all the bytes (at least one)."""
-    sizes = [sum(len(f.data) for f in files) for _, files in groups]
-    total, running = sum(sizes), 0
-    for count, size in enumerate(sizes):
-        running += size
-        if running > total / 2:
-            return max(count, 1)
-    return len(groups)
-
-
-@contextmanager
-def _parsed_elsewhere(groups: list[tuple[Dataset, list[Fetched]]]) -> Iterator[Callable[[], list[list[Parsed]]]]:
-    """Start parsing ``groups`` in a forked worker process and yield a function that returns
-    the results (as :func:`_parse_groups`; call it once).
-
-    Parsers are pure (bytes in, frames out), so a forked copy of this process runs them with
-    nothing to set up or to send, on the second CPU, and hands back the pickled results through
-    a pipe. Only on Linux with two or more CPUs, and unless ``BONDWATCH_PARSE_WORKER=0``. If the
-    worker cannot start or fails in any way (a file that does not parse, a crash, no answer
-    within WORKER_TIMEOUT_S), the groups are parsed here instead, so errors are raised exactly
-    as without a worker. Leaving the block stops a worker still running.
-    """
-    def in_process() -> list[list[Parsed]]:
-        return _parse_groups(groups)
-
-    worker = None
-    if groups and sys.platform == "linux" and (os.cpu_count() or 1) > 1 \
-            and os.environ.get("BONDWATCH_PARSE_WORKER") != "0":
-        worker = _start_worker(groups)
-    if worker is None:
-        yield in_process
-        return
-    pid, readable = worker
-    reaped = False
-
-    def results() -> list[list[Parsed]]:
-        import pickle
-
-        nonlocal reaped
-        data = _read_until_closed(readable, WORKER_TIMEOUT_S)
-        _reap(pid, kill=data is None)  # done (it closed the pipe), or no answer in time
-        reaped = True
-        try:
-            return pickle.loads(data or b"")
-        except Exception:  # no answer, or only part of one: the worker failed
-            return in_process()
-
+def _parse(dataset: Dataset, fetched: Fetched) -> Parsed:
+    """Parse one file with its dataset's parser. Whatever fails, including an exception the
+    parser did not foresee (a recursion limit, a csv module error) and rows without their key,
+    raises a one-line DataFormatError naming the dataset and the file."""
     try:
-        yield results
-    finally:
-        os.close(readable)
-        if not reaped:  # this process failed or stopped first
-            _reap(pid, kill=True)
+        result = dataset.parse_function()(fetched.data, fetched.location)
+    except BondwatchError as exc:
+        if Path(fetched.location).name in str(exc):
+            raise
+        raise DataFormatError(dataset.name, fetched.location, str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 (the safety net: whatever a parser raises is one line)
+        module, kind = type(exc).__module__, type(exc).__qualname__
+        problem = f"not in the expected format ({kind if module == 'builtins' else f'{module}.{kind}'}: {first_line(exc)})"
+        raise DataFormatError(dataset.name, fetched.location, problem) from None
+    for part in (result, *result.extra):
+        problem = _unstorable(part)
+        if problem:
+            raise DataFormatError(dataset.name, fetched.location, problem)
+    return result
 
 
-def _start_worker(groups: list[tuple[Dataset, list[Fetched]]]) -> tuple[int, int] | None:
-    """Fork a process that parses ``groups`` and writes the pickled results to a pipe; returns
-    (its pid, the pipe's read end), or None if no process could be started."""
-    import pickle
-
-    try:
-        readable, writable = os.pipe()
-    except OSError:
+def _unstorable(part: Parsed) -> str | None:
+    """Why ``part``'s rows cannot be stored under their key (a column named twice, key cells
+    that are empty), or None."""
+    frame = part.frame
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        return f"column {repeated[0]!r} appears twice"
+    if frame.empty:
         return None
-    try:
-        pid = os.fork()
-    except OSError:  # no process to be had (process limits, memory)
-        os.close(readable)
-        os.close(writable)
-        return None
-    if pid == 0:  # the worker: parse, send and leave, without the parent's exit handlers
-        status = 1
-        try:
-            signal.alarm(int(WORKER_TIMEOUT_S) + 1)  # never outlive the parent's wait
-            _close_descriptors_but(writable)
-            with os.fdopen(writable, "wb") as pipe:
-                pickle.dump(_parse_groups(groups), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writable)
-    return pid, readable
+    for column in part.key:
+        if column not in frame.columns:
+            return f"no {column!r} column, part of the key of table {part.table}"
+        empty = _empty_cells(frame[column])
+        if empty.any():
+            return f"{int(empty.sum())} row(s) with an empty {column!r}, part of the key of table {part.table}"
+    return None
 
 
-def _close_descriptors_but(keep: int) -> None:
-    """Close every open file descriptor above stderr except ``keep`` (Linux: /proc/self/fd), so
-    that a worker holds no pipe or file of the parent's open."""
-    for name in os.listdir("/proc/self/fd"):
-        if int(name) > 2 and int(name) != keep:
-            try:
-                os.close(int(name))
-            except OSError:  # the descriptor listdir itself used
-                pass
+def _empty_cells(cells: pd.Series) -> pd.Series:
+    """Which cells are missing or blank text (only spaces); the text is checked once per
+    distinct value, so a 160,000-row key column costs a few milliseconds."""
+    import pandas as pd
+
+    empty = cells.isna()
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        values = cells.cat.categories
+    elif pd.api.types.is_string_dtype(cells.dtype):
+        values = cells.dropna().unique()
+    else:
+        return empty
+    blanks = [v for v in values if isinstance(v, str) and not v.strip()]
+    return empty | cells.isin(blanks) if blanks else empty
 
 
-def _reap(pid: int, *, kill: bool) -> None:
-    """Wait for the worker ``pid`` to end (killing it first if ``kill``), unless someone else
-    reaped it already (a host program that ignores SIGCHLD or reaps its children itself)."""
-    try:
-        if kill:
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
+def inputs_sha256(digests: list[str]) -> str:
+    """One sha256 (hex) for the ordered list of a dataset's file checksums (hex sha256s)."""
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
-def _read_until_closed(fd: int, timeout_s: float) -> bytes | None:
-    """Everything written to the pipe ``fd`` until its writer closes it, or None if that has
-    not happened within ``timeout_s`` seconds."""
-    import select
-    import time
-
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout_s
-    while True:
-        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            return None
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+def _row_count(result: Parsed) -> int:
+    return sum(len(p.frame) for p in (result, *result.extra))
 
 
 @contextmanager
@@ -292,16 +250,16 @@ def _record_import(
     writer: store.Writer,
     dataset: Dataset,
     fetched: Fetched,
+    digest: str,
     result: Parsed,
     pending: dict[tuple[str, tuple[str, ...]], list[pd.DataFrame]],
 ) -> store.ImportRecord:
-    """Record provenance for one parsed file and queue its rows in ``pending`` (unless these
-    exact bytes were imported before)."""
-    digest = checksum(fetched.data)
-    parts = [result, *result.extra]
-    rows = sum(len(p.frame) for p in parts)
-    if writer.already_imported(dataset.name, digest) is not None:
-        return store.ImportRecord(dataset.name, fetched.location, rows, "unchanged")
+    """Record provenance for one parsed file (``digest``: sha256 of its bytes) and queue its
+    rows in ``pending``. For a whole file, the rows earlier imports of it stored are dropped
+    first, so a key only a bad version of the file had does not outlive it."""
+    rows = _row_count(result)
+    if fetched.whole_file:
+        writer.drop_rows_from(dataset.name, fetched.location, {p.table for p in (result, *result.extra)})
     provenance_id = writer.record_provenance(
         dataset=dataset.name,
         source=dataset.source,
@@ -311,7 +269,7 @@ def _record_import(
         vintage=result.vintage,
         retrieved_at=result.retrieved_at or fetched.retrieved_at,
     )
-    for part in parts:
+    for part in (result, *result.extra):
         if not part.frame.empty:
             pending.setdefault((part.table, part.key), []).append(part.frame.assign(provenance_id=provenance_id))
     return store.ImportRecord(dataset.name, fetched.location, rows, "imported", provenance_id)

@@ -5,6 +5,7 @@ Every ``interval`` seconds the watch asks for the next unpublished ``R_<day>_<N>
 (so the auction is scored against the stored history of its tenor, see
 :func:`bondwatch.service.update.import_batches`) and its scorecard is yielded. The watch ends
 when ``timeout_minutes`` have passed; for a past day, after one pass (everything is published).
+A poll that cannot reach TreasuryDirect does not end the watch: it polls again until the timeout.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bondwatch import http
-from bondwatch.errors import NotFoundError, UsageError
+from bondwatch.errors import NotFoundError, SourceUnavailableError, UsageError
 from bondwatch.service.auctions import _parse_date, find_cards
 from bondwatch.service.update import import_batches
 from bondwatch.sources import treasurydirect
@@ -37,12 +38,16 @@ def watch_results(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     warehouse: str | Path | None = None,
+    on_failure: Callable[[SourceUnavailableError], None] | None = None,
 ) -> Iterator[dict]:
     """Yield the scorecard of each auction held on ``day`` as soon as its results are published.
 
     ``day``: YYYY-MM-DD (default: today, US Eastern). ``interval``: seconds between polls.
-    ``timeout_minutes``: when to stop watching (the generator then simply ends). ``sleep`` and
-    ``clock`` (seconds, monotonic) are injectable so tests run without waiting.
+    ``timeout_minutes``: when to stop watching (the generator then simply ends). A poll that
+    fails to reach TreasuryDirect (SourceUnavailableError: network, timeouts, HTTP errors) is
+    passed to ``on_failure`` and the watch polls again at the next interval; if the last poll
+    before the timeout failed (or the only one, for a past day), its error is raised.
+    ``sleep`` and ``clock`` (seconds, monotonic) are injectable so tests run without waiting.
     """
     when = _parse_date(day) or treasurydirect.today_eastern()
     if not interval > 0:
@@ -62,7 +67,12 @@ def watch_results(
     next_number = 1
     try:
         while True:
-            published = treasurydirect.fetch_day(client, when, first=next_number)
+            try:
+                published, failure = treasurydirect.fetch_day(client, when, first=next_number), None
+            except SourceUnavailableError as exc:
+                published, failure = [], exc
+                if on_failure is not None:
+                    on_failure(exc)
             next_number += len(published)
             if published:
                 parsed = [dataset.parse_function()(f.data, f.location) for f in published]
@@ -72,6 +82,8 @@ def watch_results(
                         yield from _scorecards(cusip, auction_day.date(), warehouse)
             remaining = deadline - clock()
             if when < today or remaining <= 0:
+                if failure is not None:
+                    raise failure
                 return
             sleep(min(interval, remaining))
     finally:

@@ -29,8 +29,12 @@ class Parsed:
 
 @dataclass
 class Fetched:
-    """Raw bytes fetched live from a publisher."""
+    """Raw bytes of one file or response: fetched live from a publisher, or read from the mirror."""
 
     location: str
     data: bytes
     retrieved_at: datetime
+    # True for a mirror file: the bytes are all that ``location`` holds, so rows an earlier import
+    # of it stored and these bytes lack are obsolete. A live response may be one page or window of
+    # a longer record, so its import only adds and replaces rows.
+    whole_file: bool = False

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from bondwatch.errors import UsageError, os_reason
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,27 @@ class Dataset:
 
     def fetch_function(self) -> Callable | None:
         return _resolve(self.fetcher) if self.fetcher else None
+
+    def mirror_files(self, root: Path) -> list[Path]:
+        """This dataset's files under the mirror folder ``root``: pattern by pattern, by name.
+
+        A folder a pattern names that is absent holds no files; one that exists but cannot be
+        listed (permissions) raises UsageError rather than leaving its files out unnoticed.
+        """
+        found: list[Path] = []
+        for pattern in self.mirror_globs:
+            folder, wanted = (root / pattern).parent, Path(pattern).name
+            try:
+                names = sorted(n for n in os.listdir(folder) if fnmatchcase(n, wanted) and not n.startswith("."))
+                found += [folder / n for n in names if (folder / n).is_file()]
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                raise UsageError(
+                    f"{self.name}: cannot read the mirror folder {folder}: {os_reason(exc)}; "
+                    "fix its permissions (its files would be missing from the update)"
+                ) from None
+        return found
 
 
 def _resolve(target: str) -> Callable:
@@ -161,8 +187,6 @@ DERIVED: list[tuple[str, str, frozenset[str]]] = [
 
 def by_name(name: str) -> Dataset:
     """The dataset called ``name`` (raises UsageError listing the known ones)."""
-    from bondwatch.errors import UsageError
-
     for dataset in DATASETS:
         if dataset.name == name or dataset.name.split(".")[0] == name:
             return dataset

@@ -17,7 +17,7 @@ import fcntl
 import os
 import shutil
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from bondwatch import paths
-from bondwatch.errors import NotFoundError, WarehouseBusyError
+from bondwatch.errors import NotFoundError, WarehouseBusyError, WarehouseError, first_line, os_reason
 from bondwatch.store.schema import TABLES
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Warehouse:
                 f"no warehouse at {self.path}: run `bondwatch update --from auto` "
                 "(offline mirror) or `bondwatch update` (official APIs) first"
             )
-        self.con = duckdb.connect(str(self.path), read_only=True)
+        self.con = _connect(self.path, read_only=True)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Run a query and return plain tuples (no pandas import)."""
@@ -92,20 +92,31 @@ class Writer:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self._imported: dict[tuple[str, str], int] | None = None
-        self._next_id = 0
+        self._next_id: int | None = None
         self._pending_provenance: list[list[Any]] = []
 
-    def _load_imported(self) -> dict[tuple[str, str], int]:
-        if self._imported is None:
-            rows = self.con.execute("SELECT dataset, checksum, max(id) FROM provenance GROUP BY ALL").fetchall()
-            self._imported = {(dataset, digest): pid for dataset, digest, pid in rows}
-            self._next_id = max(self._imported.values(), default=0) + 1
-        return self._imported
+    def dataset_inputs(self, dataset: str) -> str | None:
+        """The ``inputs_sha256`` of the files ``dataset``'s stored rows come from (see
+        :meth:`set_dataset_inputs`), or None if no import recorded it."""
+        found = self.con.execute("SELECT inputs_sha256 FROM dataset_state WHERE dataset = ?", [dataset]).fetchall()
+        return found[0][0] if found else None
 
-    def already_imported(self, dataset: str, checksum: str) -> int | None:
-        """Provenance id of an earlier import of exactly these bytes for this dataset, if any."""
-        return self._load_imported().get((dataset, checksum))
+    def set_dataset_inputs(self, dataset: str, inputs_sha256: str, files: int) -> None:
+        """Record that ``dataset``'s stored rows now come from the ``files`` files whose
+        checksums hash to ``inputs_sha256``."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.con.execute("DELETE FROM dataset_state WHERE dataset = ?", [dataset])
+        self.con.execute("INSERT INTO dataset_state VALUES (?, ?, ?, ?)", [dataset, inputs_sha256, files, now])
+
+    def drop_rows_from(self, dataset: str, location: str, tables: set[str]) -> None:
+        """Delete the rows of ``tables`` that earlier imports of ``location`` for ``dataset``
+        stored (provenance recorded in this update is not in the table yet, so it is spared)."""
+        for table in sorted(tables):
+            self.con.execute(
+                f"DELETE FROM {table} WHERE provenance_id IN "
+                "(SELECT id FROM provenance WHERE dataset = ? AND location = ?)",
+                [dataset, location],
+            )
 
     def record_provenance(
         self,
@@ -119,13 +130,13 @@ class Writer:
         retrieved_at: datetime,
     ) -> int:
         """Add a provenance row and return its id."""
-        imported = self._load_imported()
+        if self._next_id is None:
+            self._next_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM provenance").fetchall()[0][0]
         pid = self._next_id
         self._next_id += 1
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         retrieved = retrieved_at.astimezone(timezone.utc).replace(tzinfo=None)
         self._pending_provenance.append([pid, dataset, source, location, retrieved, now, vintage, rows, checksum])
-        imported[(dataset, checksum)] = pid
         return pid
 
     def flush_provenance(self) -> None:
@@ -148,7 +159,8 @@ class Writer:
             self.con.execute(f"DELETE FROM {table} t USING _incoming i WHERE {keys}")
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
         finally:
-            self.con.unregister("_incoming")
+            with suppress(duckdb.Error):  # after a failed statement, the aborted transaction refuses this too
+                self.con.unregister("_incoming")
         return len(frame)
 
     def replace_table(self, table: str, frame: pd.DataFrame) -> None:
@@ -160,7 +172,8 @@ class Writer:
                 cols = ", ".join(f'"{c}"' for c in frame.columns)
                 self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
             finally:
-                self.con.unregister("_incoming")
+                with suppress(duckdb.Error):  # as in upsert
+                    self.con.unregister("_incoming")
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a query on the data written so far and return a pandas DataFrame."""
@@ -176,24 +189,23 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def writing(path: Path | str | None = None) -> Iterator[Writer]:
-    """Open the warehouse for an atomic update (see the module docstring)."""
+    """Open the warehouse for an atomic update (see the module docstring).
+
+    Whatever fails or interrupts the update (a bad file, Ctrl-C, a full disk), the temporary
+    copy and its ``.wal`` are removed. Failures of the file system or of DuckDB's file I/O (a
+    full disk, a read-only folder) raise :class:`WarehouseError` naming the warehouse.
+    """
     target = Path(path) if path else paths.warehouse_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = target.with_name(target.name + ".lock")
-    with open(lock_path, "a+") as lock:
+    temp = target.with_name(target.name + TEMP_SUFFIX)
+    leftovers = (temp, temp.with_name(temp.name + ".wal"))
+    with _locked(target):
+        con = None
+        replaced = False
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise WarehouseBusyError(
-                f"another bondwatch update is writing {target}; try again when it has finished"
-            ) from None
-        temp = target.with_name(target.name + TEMP_SUFFIX)
-        for leftover in (temp, temp.with_name(temp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-        if target.exists():
-            shutil.copyfile(target, temp)
-        con = duckdb.connect(str(temp))
-        try:
+            _remove(leftovers)
+            if target.exists():
+                shutil.copyfile(target, temp)
+            con = _connect(temp, shown=target)
             create_schema(con)
             con.execute("BEGIN TRANSACTION")
             writer = Writer(con)
@@ -202,15 +214,64 @@ def writing(path: Path | str | None = None) -> Iterator[Writer]:
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             con.close()
-            with open(temp, "rb+") as fh:
-                os.fsync(fh.fileno())
+            _fsync(temp)
             os.replace(temp, target)
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except BaseException:
-            con.close()
-            temp.unlink(missing_ok=True)
+            replaced = True
+            _fsync(target.parent)
+        except BaseException as exc:
+            if con is not None:
+                with suppress(duckdb.Error):
+                    con.close()
+            _remove(leftovers)
+            if isinstance(exc, (OSError, duckdb.IOException)):
+                reason = os_reason(exc) if isinstance(exc, OSError) else first_line(exc)
+                outcome = "written, but not yet synced to disk" if replaced else "unchanged"
+                raise WarehouseError(f"cannot write the warehouse {target}: {reason}; it is {outcome}") from None
             raise
+
+
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Hold the exclusive update lock (``<warehouse>.lock``), creating the folder if needed."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(target.with_name(target.name + ".lock"), "a+")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise WarehouseError(f"cannot write in the warehouse folder {target.parent}: {os_reason(exc)}") from None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WarehouseBusyError(
+                f"another bondwatch update is writing {target}; try again when it has finished"
+            ) from None
+        yield
+
+
+def _connect(path: Path, *, read_only: bool = False, shown: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file ``path``; if it cannot be opened or is not a DuckDB database (empty,
+    corrupt), raise WarehouseError naming ``shown`` (the warehouse, for its temporary copy)."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        name = shown or path
+        if "not a valid DuckDB database" in str(exc):
+            raise WarehouseError(
+                f"{name} is not a DuckDB database file (empty or corrupt): move it away, then run "
+                "`bondwatch update` to build a new warehouse"
+            ) from None
+        raise WarehouseError(f"cannot open the warehouse {name}: {first_line(exc)}") from None
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or a folder (its entries) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(files: tuple[Path, ...]) -> None:
+    for path in files:
+        path.unlink(missing_ok=True)

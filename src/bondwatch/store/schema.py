@@ -24,6 +24,14 @@ TABLES: dict[str, str] = {
             rows          INTEGER NOT NULL,
             checksum      VARCHAR NOT NULL    -- sha256 of the raw bytes
         )""",
+    # one row per dataset: the bytes its stored rows come from (see bondwatch.service.update)
+    "dataset_state": """
+        CREATE TABLE IF NOT EXISTS dataset_state (
+            dataset       VARCHAR PRIMARY KEY, -- e.g. 'fiscaldata.auctions'
+            inputs_sha256 VARCHAR NOT NULL,    -- sha256 over the sha256s of its last imported files, in order
+            files         INTEGER NOT NULL,    -- how many files that import had
+            imported_at   TIMESTAMP NOT NULL   -- when (UTC)
+        )""",
     # Treasury auction results, one row per (source, cusip, auction date); merged by priority
     "auction_results": """
         CREATE TABLE IF NOT EXISTS auction_results (
