@@ -31,7 +31,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import LINE, decode, load_json, number_columns, read_csv
+from bondwatch.sources.formats import LINE, decode, load_json, number_columns, read_csv, require_terminated
 
 SOURCE = "IMF World Economic Outlook"
 DATAMAPPER = "https://www.imf.org/external/datamapper/api/v1"
@@ -87,9 +87,12 @@ def _parse_table(text: str, location: str) -> pd.DataFrame:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     lines = text.rstrip().split("\n")
+    table_lines = len(lines)
     while lines and len(lines[-1].split(delimiter)) < 5:  # closing release line, blank lines
         lines.pop()
-    frame = read_csv("\n".join(lines), source=SOURCE, location=location, delimiter=delimiter,
+    if len(lines) == table_lines:  # the last table row ends the file: it must be complete
+        require_terminated(text, source=SOURCE, location=location, delimiter=delimiter)
+    frame = read_csv("\n".join(lines) + "\n", source=SOURCE, location=location, delimiter=delimiter,
                      required=("ISO", "WEO Subject Code", "Units", "Scale"))
     years = [c for c in frame.columns if re.fullmatch(r"\d{4}", c)]
     if not years:

@@ -26,7 +26,7 @@ from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.fastcsv import curve_rows, read_numeric
-from bondwatch.sources.formats import LINE, decode
+from bondwatch.sources.formats import LINE, decode, require_terminated
 
 SOURCE = "MOF Japan JGB yields"
 CURVE = "jp_mof"
@@ -152,7 +152,9 @@ def _table_text(text: str, location: str) -> tuple[str, int]:
     last = len(lines)
     while last > header + 1 and not _DATE_START.match(lines[last - 1]):
         last -= 1  # trailing notes (※...) and blank lines
-    return "\n".join(lines[header:last]), header
+    if last == len(lines):  # the last dated row ends the file: it must be complete
+        require_terminated(text, source=SOURCE, location=location)
+    return "\n".join(lines[header:last]) + "\n", header
 
 
 def parse(data: bytes, location: str) -> Parsed:

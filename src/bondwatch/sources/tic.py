@@ -29,7 +29,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import decode
+from bondwatch.sources.formats import MAX_CELL_CHARS, decode, to_number
 
 SOURCE = "TIC major foreign holders"
 BASE = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/"
@@ -132,11 +132,13 @@ def parse(data: bytes, location: str) -> Parsed:
     breaks: set[int] = set()
     last_series_line: str | None = None
     in_official = False
-    footer_at = len(lines)
+    footer_at: int | None = None
     for number, line in enumerate(lines, start=1):
         if line.startswith("Department of the Treasury"):
             footer_at = number
             break
+        if len(line) > MAX_CELL_CHARS:
+            raise DataFormatError(SOURCE, f"{location} line {number}", f"{len(line)} characters; expected at most {MAX_CELL_CHARS}")
         cells = _fields(line, tabbed)
         label = cells[0].strip()
         if "Series" in line and _SERIES_MARK.search(line):
@@ -181,17 +183,18 @@ def parse(data: bytes, location: str) -> Parsed:
         for column, (month, raw) in enumerate(zip(months, values)):
             if raw.lower() in _NA:
                 continue
-            if raw == "*":
-                value = 0.0
-            elif _NUMBER.match(raw):
-                value = float(raw.replace(",", ""))
-            else:
-                raise DataFormatError(
-                    SOURCE, f"{location} line {number}", f"{label!r} {month:%b %Y} = {raw!r}: expected $ billions, 'n.a.' or '*'"
-                )
+            try:
+                value = 0.0 if raw == "*" else to_number(raw, "$ billions, 'n.a.' or '*'")
+            except ValueError as exc:
+                raise DataFormatError(SOURCE, f"{location} line {number}", f"{label!r} {month:%b %Y} = {raw!r}: expected {exc}") from None
             records.append((name, month, value, column in breaks, column, number))
     if not records:
         raise DataFormatError(SOURCE, location, "no holdings rows under a month/Country header (truncated?)")
+    if footer_at is None:  # the history file's last note has no line terminator: the footer tells
+        raise DataFormatError(
+            SOURCE, f"{location} line {len(lines)}",
+            "no 'Department of the Treasury/Federal Reserve Board' footer after the tables: the file is truncated",
+        )
     frame = pd.DataFrame(records, columns=["country", "month", "holdings_bn", "series_break", "column", "line"])
     frame = _resolve_duplicates(frame)
     vintage = _published(lines[footer_at - 1: footer_at + 5])

@@ -58,7 +58,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import NULL_TOKENS, decode
+from bondwatch.sources.formats import NULL_TOKENS, decode, to_number
 from bondwatch.tenors import canonical_tenor
 
 SOURCE = "treasurydirect"
@@ -147,9 +147,9 @@ def _number(fields: dict[str, str], name: str, section: str, location: str, what
     if value is None:
         return np.nan
     try:
-        return float(value.replace(",", ""))
-    except ValueError:
-        raise _fail(location, section, f"<{name}> = {value!r}: expected {what}") from None
+        return to_number(value, what)
+    except ValueError as exc:
+        raise _fail(location, section, f"<{name}> = {value!r}: expected {exc}") from None
 
 
 def _date(fields: dict[str, str], name: str, section: str, location: str) -> pd.Timestamp | None:
