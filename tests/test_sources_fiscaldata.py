@@ -112,10 +112,11 @@ def test_csv_without_required_columns():
 
 
 def test_tips_frn_and_bill_kinds():
+    # one row per key (source, CUSIP, auction date): the kinds are told apart on different dates
     tips = {**UK2, "inflation_index_security": "Yes", "original_security_term": "10-Year"}
-    frn = {**UK2, "floating_rate": "Yes", "original_security_term": "2-Year"}
+    frn = {**UK2, "floating_rate": "Yes", "original_security_term": "2-Year", "auction_date": "2025-06-13"}
     bill = {**UK2, "security_type": "Bill", "original_security_term": "13-Week", "high_yield": "null",
-            "high_investment_rate": "4.350000"}
+            "high_investment_rate": "4.350000", "auction_date": "2025-06-14"}
     frame = fiscaldata.parse(json.dumps(page([tips, frn, bill], 1, 1)).encode(), "p").frame
     assert list(frame.tenor) == ["10y-tips", "2y-frn", "13w"]
     assert frame.high_yield.iloc[2] == 4.35

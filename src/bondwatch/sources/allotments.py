@@ -30,7 +30,8 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import dates, decode, number_columns, read_csv
+from bondwatch.sources.checks import Bound, Rules, Span, Total, check
+from bondwatch.sources.formats import LINE, dates, decode, number_columns, read_csv
 from bondwatch.tenors import canonical_tenor
 
 SOURCE = "Treasury investor class allotments"
@@ -51,6 +52,13 @@ OFFICIAL = {
 _UNITS = {"thousands": 1e-6, "millions": 1e-3, "billions": 1.0}
 COLUMNS = ["cusip", "issue_date", "tenor", "public_bn", *(f"{c}_pct" for c in CLASSES), "source"]
 KEY = ("cusip", "issue_date")
+_SHARES = tuple(f"{c}_pct" for c in CLASSES)
+RULES = Rules(
+    bounds=(Bound(_SHARES, 0.0, 100.0, "a share in percent"), Bound(("public_bn",), 0.0, 1000.0, "$ billions")),
+    spans=(Span(("issue_date",), "2000-01-01"),),  # the investor-class series begins in 2000
+    totals=(Total(_SHARES, 100.0, 0.05),),  # the compiled shares sum to 100 within 0.020 at worst
+    cusips=("cusip",), key=KEY,
+)
 
 
 def _norm(label: object) -> str:
@@ -67,6 +75,7 @@ def _parse_compiled(text: str, location: str) -> pd.DataFrame:
     out["public_bn"] = number_columns(frame, ["public_size_bn"], **kw)[:, 0] if "public_size_bn" in frame else np.nan
     out[[f"{cls}_pct" for cls in COMPILED.values()]] = number_columns(frame, list(COMPILED), **kw)
     out["source"] = "compiled"
+    check(out, RULES, lines=frame[LINE], **kw)
     return out
 
 
@@ -104,6 +113,7 @@ def tidy_official(sheet: pd.DataFrame, location: str) -> pd.DataFrame:
     shares = number_columns(strings, list(OFFICIAL), **kw) / public.where(public > 0).to_numpy()[:, None] * 100.0
     out[[f"{cls}_pct" for cls in OFFICIAL.values()]] = shares
     out["source"] = "treasury"
+    check(out, RULES, lines=[f"row {n}" for n in lines], **kw)
     return out
 
 

@@ -25,7 +25,8 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import dates, decode, load_json, numbers, read_csv
+from bondwatch.sources.checks import Bound, Rules, Span, check, check_wide
+from bondwatch.sources.formats import LINE, dates, decode, load_json, numbers, read_csv
 
 SOURCE = "Bank of Japan"
 API = "https://www.stat-search.boj.or.jp/api/v1"
@@ -33,6 +34,12 @@ POLICY_RATE = ("FM01", "STRDCLUCON")
 JGB_HOLDINGS_DB = "BS01"
 JGB_HOLDINGS_NAME = "japanese government bonds"
 START = "199801"  # first month fetched (the API takes YYYYMM for daily series too)
+FOUNDED = "1882-10-10"  # the Bank opened: no BOJ figure is dated earlier
+SERIES_RULES = Rules(spans=(Span(("date",), FOUNDED),), key=("date",))
+ACCOUNTS_RULES = Rules(
+    bounds=(Bound(("thousand_yen",), 0.0, 1e13, "an amount in thousand yen"),),  # 1e13 thousand = 10,000 trillion yen
+    spans=(Span(("as_of",), FOUNDED),), key=("as_of", "side", "item"),
+)
 
 
 def series_id(db: str, code: str) -> str:
@@ -82,6 +89,8 @@ def _parse_api(text: str, location: str) -> Parsed:
                 SOURCE, f"{location} series {code}",
                 f"date {raw_dates.iloc[i]!r}, value {raw_values.iloc[i]!r}: expected a {frequency.lower()} date and a number or null",
             )
+        check_wide(stamps, [str(code)], values.to_numpy(dtype=float)[:, None], SERIES_RULES, source=SOURCE,
+                   location=location, lines=[f"series {code} observation {i + 1}" for i in range(len(stamps))])
         keep = values.notna()
         sid = series_id(db, code)
         frames.append(pd.DataFrame({"series_id": sid, "date": stamps[keep].to_numpy(), "value": values[keep].to_numpy()}))
@@ -107,6 +116,7 @@ def _parse_accounts(text: str, location: str) -> Parsed:
         "item": frame["item"].str.strip(),
         "thousand_yen": numbers(frame, "thousand_yen", **kw),
     })
+    check(out, ACCOUNTS_RULES, lines=frame[LINE], **kw)
     return Parsed("boj_accounts", out, ("as_of", "side", "item"), f"accounts on {out['as_of'].max():%Y-%m-%d}")
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import AUCTIONS, check
 from bondwatch.sources.formats import LINE, NULL_TOKENS, booleans, dates, decode, load_json, number_columns, read_csv
 from bondwatch.tenors import canonical_tenor
 
@@ -139,6 +140,7 @@ def tidy(frame: pd.DataFrame, location: str) -> pd.DataFrame:
     comp = out["comp_accepted_usd"].where(out["comp_accepted_usd"] > 0)
     for who in ("dealer", "direct", "indirect"):
         out[f"{who}_pct"] = out[f"{who}_accepted_usd"] / comp * 100.0
+    check(out, AUCTIONS, source=SOURCE, location=location, lines=frame[LINE])
     held = out["bid_to_cover"].notna() | out["comp_accepted_usd"].notna()
     return out[held].reset_index(drop=True)
 

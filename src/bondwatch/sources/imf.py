@@ -31,6 +31,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import Rules, check
 from bondwatch.sources.formats import LINE, decode, load_json, number_columns, read_csv, require_terminated
 
 SOURCE = "IMF World Economic Outlook"
@@ -50,6 +51,9 @@ _FILE_VINTAGE = re.compile(r"(\d{4})-(\d{2})")
 _FILE_WEO = re.compile(r"WEO([A-Z][a-z]{2})(\d{4})", re.I)
 _ISO = re.compile(r"^[A-Z]{3}$")
 _NULL = ("", "n/a", "--", "NA", "n.a.")
+FIRST_YEAR = 1980  # the WEO database starts in 1980
+PROJECTION_YEARS = 10  # WEO projects five years ahead; a release carries no year later than this
+RULES = Rules(key=("iso", "subject_code"))  # one row per country and subject
 
 
 def _vintage(text: str, location: str) -> str:
@@ -97,6 +101,10 @@ def _parse_table(text: str, location: str) -> pd.DataFrame:
     years = [c for c in frame.columns if re.fullmatch(r"\d{4}", c)]
     if not years:
         raise DataFormatError(SOURCE, f"{location} line 1", "no year columns (1980 ... 2030)")
+    last_year = datetime.now().year + PROJECTION_YEARS
+    odd_year = next((y for y in years if not FIRST_YEAR <= int(y) <= last_year), None)
+    if odd_year:
+        raise DataFormatError(SOURCE, f"{location} line 1", f"column {odd_year!r}: expected a year from {FIRST_YEAR} to {last_year}")
     bad_iso = ~frame["ISO"].str.strip().str.match(_ISO)
     if bad_iso.any():
         i = int(bad_iso.to_numpy().nonzero()[0][0])
@@ -110,6 +118,8 @@ def _parse_table(text: str, location: str) -> pd.DataFrame:
                        expected="a number, n/a or --", name=lambda row, year: f"{subjects.iloc[row]} {year}"),
         columns=years, index=frame.index,
     )
+    check(values.assign(iso=frame["ISO"].str.strip(), subject_code=subjects), RULES, source=SOURCE,
+          location=location, lines=frame[LINE])
     long = values.assign(
         iso=frame["ISO"].str.strip(), subject_code=subjects,
         units=frame["Units"].str.strip(), scale=frame["Scale"].str.strip(),

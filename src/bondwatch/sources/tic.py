@@ -29,6 +29,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import Bound, Rules, Span, check
 from bondwatch.sources.formats import MAX_CELL_CHARS, decode, to_number
 
 SOURCE = "TIC major foreign holders"
@@ -60,6 +61,9 @@ _FOOTNOTE = re.compile(r"\s*\d+/\s*$")
 _SERIES_MARK = re.compile(r"Series\s+\d+/")
 _NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$|^-?\.\d+$")
 _NA = {"n.a.", "na", "n/a", ""}
+# holdings in $ billions: not negative, below 40,000 (all marketable Treasuries are about 30,000);
+# months from 1934, when TIC reporting began. Repeated holder-months are series breaks, resolved below.
+RULES = Rules(bounds=(Bound(("holdings_bn",), 0.0, 40000.0, "holdings in $ billions"),), spans=(Span(("month",), "1934-01-01"),))
 _PUBLISHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\s*$|^\s*([A-Z][a-z]+ \d{1,2}, \d{4})\s*$")
 
 
@@ -196,6 +200,7 @@ def parse(data: bytes, location: str) -> Parsed:
             "no 'Department of the Treasury/Federal Reserve Board' footer after the tables: the file is truncated",
         )
     frame = pd.DataFrame(records, columns=["country", "month", "holdings_bn", "series_break", "column", "line"])
+    check(frame, RULES, source=SOURCE, location=location, lines=frame["line"])
     frame = _resolve_duplicates(frame)
     vintage = _published(lines[footer_at - 1: footer_at + 5])
     last = frame["month"].max()

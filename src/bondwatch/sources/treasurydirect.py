@@ -58,6 +58,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import AUCTIONS, check
 from bondwatch.sources.formats import NULL_TOKENS, decode, to_number
 from bondwatch.tenors import canonical_tenor
 
@@ -273,6 +274,7 @@ def parse(data: bytes, location: str) -> Parsed:
     frame["reopening"] = frame["reopening"].astype("boolean")
     for column in ("auction_date", "issue_date", "maturity_date"):
         frame[column] = pd.to_datetime(frame[column])
+    check(frame, AUCTIONS, source=PUBLISHER, location=location, lines=["<AuctionData>"])
     vintage = f"results of the {auction_date.date().isoformat()} auction of {cusip}"
     return Parsed("auction_results", frame, KEY, vintage)
 
