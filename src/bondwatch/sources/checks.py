@@ -9,7 +9,7 @@ listed in docs/methods.md ("Validation at import").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,36 +101,38 @@ def _show(value: object) -> str:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, float | np.floating):
-        return f"{float(value):,.10g}"
+        number = float(value)
+        return f"{int(number):,}" if number.is_integer() and abs(number) < 1e18 else f"{number:,.15g}"
     return repr(value)
 
 
-def _bound_violations(frame: pd.DataFrame, bound: Bound) -> list[tuple[int, str]]:
+def _bound_violations(frame: pd.DataFrame, bound: Bound, names: Mapping[str, str]) -> list[tuple[int, str]]:
     columns = bound.columns or tuple(c for c in frame.columns if frame[c].dtype.kind == "f")
     found = []
     for column in (c for c in columns if c in frame):
         values = frame[column].to_numpy(dtype=float)
         row = _first((values < bound.low) | (values > bound.high))
         if row is not None:
-            problem = f"field '{column}' = {_show(values[row])}: expected {bound.what} within {bound.low:g} to {bound.high:g}"
+            problem = (f"field '{names.get(column, column)}' = {_show(values[row])}: expected {bound.what} "
+                       f"within {bound.low:g} to {bound.high:g}")
             found.append((row, problem))
     return found
 
 
-def _span_violations(frame: pd.DataFrame, span: Span, today: pd.Timestamp) -> list[tuple[int, str]]:
+def _span_violations(frame: pd.DataFrame, span: Span, today: pd.Timestamp, names: Mapping[str, str]) -> list[tuple[int, str]]:
     first, last = pd.Timestamp(span.first), today + pd.Timedelta(days=span.lead_days)
     found = []
     for column in (c for c in span.columns if c in frame):
         stamps = pd.to_datetime(frame[column])
         row = _first(((stamps < first) | (stamps > last)).to_numpy())
         if row is not None:
-            problem = (f"field '{column}' = {_show(stamps.iloc[row])}: expected a date from {first.date()} "
+            problem = (f"field '{names.get(column, column)}' = {_show(stamps.iloc[row])}: expected a date from {first.date()} "
                        f"(the publisher's first) to {last.date()}")
             found.append((row, problem))
     return found
 
 
-def _total_violations(frame: pd.DataFrame, total: Total) -> list[tuple[int, str]]:
+def _total_violations(frame: pd.DataFrame, total: Total, names: Mapping[str, str]) -> list[tuple[int, str]]:
     if not all(c in frame for c in total.parts) or (isinstance(total.total, str) and total.total not in frame):
         return []
     parts = frame[list(total.parts)].to_numpy(dtype=float).sum(axis=1)
@@ -138,23 +140,27 @@ def _total_violations(frame: pd.DataFrame, total: Total) -> list[tuple[int, str]
     row = _first(np.abs(parts - expected) > total.tolerance)  # NaN (a part missing) compares False
     if row is None:
         return []
-    named = f"field '{total.total}' = {_show(expected[row])}" if isinstance(total.total, str) else f"{total.total:g}"
-    problem = f"{' + '.join(total.parts)} = {_show(parts[row])}: expected {named} within {total.tolerance:g}"
+    named = (f"field '{names.get(total.total, total.total)}' = {_show(expected[row])}"
+             if isinstance(total.total, str) else f"{total.total:g}")
+    summed = " + ".join(names.get(c, c) for c in total.parts)
+    problem = f"{summed} = {_show(parts[row])}: expected {named} within {total.tolerance:g}"
     return [(row, problem)]
 
 
-def _cusip_violations(frame: pd.DataFrame, column: str) -> list[tuple[int, str]]:
+def _cusip_violations(frame: pd.DataFrame, column: str, names: Mapping[str, str]) -> list[tuple[int, str]]:
     if column not in frame:
         return []
     row = _first(~cusip_check_digit_ok(frame[column]))
     if row is None:
         return []
-    problem = (f"field '{column}' = {frame[column].iloc[row]!r}: expected a CUSIP whose 9th character is the "
+    problem = (f"field '{names.get(column, column)}' = {frame[column].iloc[row]!r}: expected a CUSIP whose 9th character is the "
                "check digit of the first 8 (modulus 10, double-add-double)")
     return [(row, problem)]
 
 
-def _key_violations(frame: pd.DataFrame, key: tuple[str, ...], lines: Sequence[object]) -> list[tuple[int, str]]:
+def _key_violations(
+    frame: pd.DataFrame, key: tuple[str, ...], lines: Sequence[object], names: Mapping[str, str]
+) -> list[tuple[int, str]]:
     repeated = frame.duplicated(list(key), keep=False).to_numpy()
     if not repeated.any():
         return []
@@ -169,7 +175,7 @@ def _key_violations(frame: pd.DataFrame, key: tuple[str, ...], lines: Sequence[o
     row = next(int(i) for i in same_key[1:] if not frame.iloc[i].equals(earlier))
     differs = next(c for c in frame.columns if not _same(frame[c].iloc[row], earlier[c]))
     shown = ", ".join(f"{k}={_show(v)}" for k, v in key_values.items())
-    problem = (f"field '{differs}' = {_show(frame[differs].iloc[row])} but {_place(lines[same_key[0]])} has "
+    problem = (f"field '{names.get(differs, differs)}' = {_show(frame[differs].iloc[row])} but {_place(lines[same_key[0]])} has "
                f"{_show(earlier[differs])} for the same key ({shown}): expected repeated rows to agree")
     return [(row, problem)]
 
@@ -183,10 +189,15 @@ def _same(a: object, b: object) -> bool:
     return bool(pd.isna(a) and pd.isna(b)) if pd.isna(a) or pd.isna(b) else bool(a == b)
 
 
-def check(frame: pd.DataFrame, rules: Rules, *, source: str, location: str, lines: Sequence[object]) -> None:
+def check(
+    frame: pd.DataFrame, rules: Rules, *, source: str, location: str, lines: Sequence[object],
+    names: Mapping[str, str] | None = None,
+) -> None:
     """Refuse ``frame`` (parsed rows; ``lines[i]`` is row i's line number or label in the file)
     at its first violation of ``rules`` in file order: DataFormatError naming ``source``, the
-    file (``location``) and line, the column, the value and what was expected."""
+    file (``location``) and line, the column (as the file names it: ``names`` maps a parsed
+    column to the file's, where they differ and the units agree), the value and what was expected."""
+    names = names or {}
     if frame.empty:
         return
     frame = frame.reset_index(drop=True)
@@ -194,15 +205,15 @@ def check(frame: pd.DataFrame, rules: Rules, *, source: str, location: str, line
     today = pd.Timestamp.today().normalize()
     found: list[tuple[int, str]] = []
     for bound in rules.bounds:
-        found += _bound_violations(frame, bound)
+        found += _bound_violations(frame, bound, names)
     for span in rules.spans:
-        found += _span_violations(frame, span, today)
+        found += _span_violations(frame, span, today, names)
     for total in rules.totals:
-        found += _total_violations(frame, total)
+        found += _total_violations(frame, total, names)
     for column in rules.cusips:
-        found += _cusip_violations(frame, column)
+        found += _cusip_violations(frame, column, names)
     if rules.key:
-        found += _key_violations(frame, rules.key, lines)
+        found += _key_violations(frame, rules.key, lines, names)
     if found:
         row, problem = min(found, key=lambda item: item[0])
         raise DataFormatError(source, f"{location} {_place(lines[row])}", problem)

@@ -44,6 +44,6 @@ def parse(data: bytes, location: str) -> Parsed:
     values = number_columns(frame, ["size_bn", *shown], **kw)
     out["offering_usd"] = values[:, 0] * 1e9
     out[shown] = values[:, 1:]
-    check(out, AUCTIONS, source=SOURCE, location=location, lines=frame[LINE])
+    check(out, AUCTIONS, source=SOURCE, location=location, lines=frame[LINE], names={"auction_date": "date"})
     last = out["auction_date"].max().date().isoformat()
     return Parsed("auction_results", out, ("source", "cusip", "auction_date"), f"auctions through {last}")

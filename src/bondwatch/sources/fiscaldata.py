@@ -140,7 +140,8 @@ def tidy(frame: pd.DataFrame, location: str) -> pd.DataFrame:
     comp = out["comp_accepted_usd"].where(out["comp_accepted_usd"] > 0)
     for who in ("dealer", "direct", "indirect"):
         out[f"{who}_pct"] = out[f"{who}_accepted_usd"] / comp * 100.0
-    check(out, AUCTIONS, source=SOURCE, location=location, lines=frame[LINE])
+    published = {column: field for field, column in NUMERIC.items()} | {"median_yield": "avg_med_yield"}
+    check(out, AUCTIONS, source=SOURCE, location=location, lines=frame[LINE], names=published)
     held = out["bid_to_cover"].notna() | out["comp_accepted_usd"].notna()
     return out[held].reset_index(drop=True)
 

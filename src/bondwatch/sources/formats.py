@@ -102,7 +102,11 @@ def require_terminated(
     1703327085 stored as 17033270 when the last field loses its tail). Names the line, the last
     field (``column``, the header's last name, if given) and its value."""
     if text and text[-1] not in "\r\n":
-        value = text[text.rfind("\n") + 1:].rsplit(delimiter, 1)[-1][:40]
+        last_line = text[text.rfind("\n") + 1:]
+        try:
+            value = next(csv.reader([last_line], delimiter=delimiter), [""])[-1][:40]
+        except csv.Error:
+            value = last_line.rsplit(delimiter, 1)[-1][:40]
         field = f"field '{column}'" if column else "last field"
         raise DataFormatError(
             source, f"{location} line {text.count(chr(10)) + 1}",

@@ -86,6 +86,11 @@ AMOUNTS = {  # AuctionResults element -> column, US dollars
     "IndirectBidderAccepted": "indirect_accepted_usd",
     "SOMAAccepted": "soma_accepted_usd",
 }
+ELEMENTS = {  # column -> the element it is read from, where the units agree
+    **{column: element for element, column in AMOUNTS.items()}, "cusip": "CUSIP", "auction_date": "AuctionDate",
+    "issue_date": "IssueDate", "maturity_date": "MaturityDate", "high_yield": "HighYield",
+    "median_yield": "MedianYield", "low_yield": "LowYield", "bid_to_cover": "BidToCoverRatio",
+}
 SECURITY_TYPES = {"BILL": "Bill", "CMB": "CMB", "NOTE": "Note", "BOND": "Bond", "TIPS": "Note", "FRN": "Note"}
 _TERM_TOKEN = re.compile(r"(\d+)-(YEAR|MONTH|WEEK|DAY)S?")
 _CUSIP = re.compile(r"[0-9A-Z]{9}")
@@ -274,7 +279,7 @@ def parse(data: bytes, location: str) -> Parsed:
     frame["reopening"] = frame["reopening"].astype("boolean")
     for column in ("auction_date", "issue_date", "maturity_date"):
         frame[column] = pd.to_datetime(frame[column])
-    check(frame, AUCTIONS, source=PUBLISHER, location=location, lines=["<AuctionData>"])
+    check(frame, AUCTIONS, source=PUBLISHER, location=location, lines=["<AuctionData>"], names=ELEMENTS)
     vintage = f"results of the {auction_date.date().isoformat()} auction of {cusip}"
     return Parsed("auction_results", frame, KEY, vintage)
 
