@@ -17,8 +17,8 @@ _USER = re.compile(r"^\s*(tips|frn|cmb)?[-_ ]?(\d+)\s*-?\s*(y|yr|year|years|w|wk
 def term_code(term: str) -> str | None:
     """'30-Year' -> '30y', '13-Week' -> '13w', '42-Day' -> '42d', '29-Year 11-Month' -> '29y11m'.
 
-    None for text that is not a term, including text over MAX_TERM_CHARS characters."""
-    if not term or len(term) > MAX_TERM_CHARS:
+    None for anything that is not a term, including text over MAX_TERM_CHARS characters."""
+    if not isinstance(term, str) or not term or len(term) > MAX_TERM_CHARS:
         return None
     m = _TERM.fullmatch(term.strip())
     if not m or not any(m.groups()):

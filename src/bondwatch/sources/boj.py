@@ -20,6 +20,7 @@ import json
 from datetime import datetime, timezone
 
 import httpx
+import numpy as np
 import pandas as pd
 
 from bondwatch import http
@@ -57,7 +58,8 @@ def _survey_dates(raw: pd.Series, frequency: str) -> pd.Series:
         return pd.to_datetime(text, format="%Y%m", errors="coerce")
     if freq.startswith("QUARTERLY"):
         year, quarter = text.str[:4], pd.to_numeric(text.str[4:], errors="coerce")
-        return pd.to_datetime(year + "-" + ((quarter - 1) * 3 + 1).astype("Int64").astype(str) + "-01", errors="coerce")
+        month = ((quarter.where(quarter.isin([1, 2, 3, 4])) - 1) * 3 + 1).astype("Int64").astype(str)
+        return pd.to_datetime(year + "-" + month + "-01", errors="coerce")
     return pd.to_datetime(text.str[:4] + "-01-01", errors="coerce")
 
 
@@ -65,14 +67,18 @@ def _parse_api(text: str, location: str) -> Parsed:
     payload = load_json(text, source=SOURCE, location=location)
     if not isinstance(payload, dict) or "STATUS" not in payload:
         raise DataFormatError(SOURCE, location, "expected the BOJ API JSON envelope with STATUS and RESULTSET")
-    if int(payload["STATUS"]) != 200:
+    if str(payload["STATUS"]) != "200":
         message = " ".join(str(payload.get("MESSAGE", "")).split())
         raise DataFormatError(SOURCE, location, f"the API answered {payload.get('MESSAGEID', '')} {message}".strip())
-    db = str((payload.get("PARAMETER") or {}).get("DB", "")).upper()
+    parameter = payload.get("PARAMETER")
+    db = str(parameter.get("DB", "")).upper() if isinstance(parameter, dict) else ""
+    results = payload.get("RESULTSET") or []
+    if not isinstance(results, list) or not all(isinstance(e, dict) and isinstance(e.get("VALUES") or {}, dict) for e in results):
+        raise DataFormatError(SOURCE, location, "RESULTSET: expected a list of series, each with VALUES {SURVEY_DATES, VALUES}")
     if not db:
         raise DataFormatError(SOURCE, location, "PARAMETER.DB missing: cannot name the series")
     frames, meta = [], []
-    for entry in payload.get("RESULTSET") or []:
+    for entry in results:
         code = entry.get("SERIES_CODE")
         frequency = str(entry.get("FREQUENCY", ""))
         observations = entry.get("VALUES") or {}
@@ -82,7 +88,7 @@ def _parse_api(text: str, location: str) -> Parsed:
             raise DataFormatError(SOURCE, location, f"series {code!r}: SURVEY_DATES and VALUES differ in length")
         stamps = _survey_dates(raw_dates, frequency)
         values = pd.to_numeric(raw_values, errors="coerce")
-        bad = stamps.isna() | (values.isna() & raw_values.notna())
+        bad = stamps.isna() | (values.isna() & raw_values.notna()) | np.isinf(values.to_numpy(dtype=float))
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
             raise DataFormatError(
@@ -102,6 +108,8 @@ def _parse_api(text: str, location: str) -> Parsed:
     if not frames:
         raise DataFormatError(SOURCE, location, "no series in RESULTSET (no data for the period?)")
     frame = pd.concat(frames, ignore_index=True)
+    if frame.empty:
+        raise DataFormatError(SOURCE, location, "every value in RESULTSET is null: no observations")
     vintage = f"{', '.join(m['series_id'] for m in meta)} through {frame['date'].max():%Y-%m-%d}"
     return Parsed("series", frame, ("series_id", "date"), vintage,
                   extra=[Parsed("series_meta", pd.DataFrame(meta), ("series_id",))])

@@ -51,7 +51,7 @@ def read_numeric(
     :func:`formats.number_columns`) raise DataFormatError naming the line, the field and what was
     ``expected`` there."""
     header = [h.strip().strip('"') for h in text.split("\n", 1)[0].split(",")]
-    lines = _data_lines(text, len(header))
+    lines = _data_lines(text, len(header)) if len(set(header)) == len(header) else None
     if lines is not None:
         try:
             frame = pd.read_csv(
@@ -63,8 +63,10 @@ def read_numeric(
             frame = None
         if frame is not None and len(frame) == len(lines):
             frame.columns = header
-            values = frame[numeric].to_numpy(dtype=float)
-            if not np.isinf(values).any():  # 'inf', '1e400': the checked path below refuses them
+            values = frame[numeric].to_numpy()
+            # text columns where pandas read the header otherwise (control characters), and 'inf'
+            # or '1e400' read as infinity, are for the checked path below to refuse
+            if values.dtype.kind == "f" and not np.isinf(values).any():
                 require_terminated(text, source=source, location=location, column=header[-1])
                 frame[LINE] = lines
                 return frame, values

@@ -111,6 +111,9 @@ def tidy(frame: pd.DataFrame, location: str) -> pd.DataFrame:
         raise DataFormatError(
             SOURCE, location, f"missing field(s) {', '.join(missing)}; expected auctions_query rows"
         )
+    twice = frame.columns[frame.columns.duplicated()]
+    if len(twice):
+        raise DataFormatError(SOURCE, location, f"field {twice[0]!r} is given twice (under two names?)")
     kw = {"source": SOURCE, "location": location}
     out = pd.DataFrame(index=frame.index)
     out["source"] = SOURCE

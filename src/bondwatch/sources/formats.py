@@ -12,7 +12,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -139,6 +139,20 @@ def to_number(text: str, expected: str = "a number") -> float:
     return float(text.replace(",", ""))
 
 
+def _csv_rows(text: str, delimiter: str, *, source: str, location: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each CSV record; malformed quoting or a stray carriage return is
+    a DataFormatError naming the line."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataFormatError(source, f"{location} line {reader.line_num}", f"malformed CSV ({exc})") from None
+        yield reader.line_num, row
+
+
 def read_csv(
     text: str,
     *,
@@ -154,10 +168,10 @@ def read_csv(
     header (a truncated download, a stray delimiter), a last line without its terminator and a
     cell over :data:`MAX_CELL_CHARS` are errors naming the line.
     """
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    numbered = _csv_rows(text, delimiter, source=source, location=location)
     for _ in range(skip_lines):
-        next(reader, None)
-    header = next(reader, None)
+        next(numbered, None)
+    header_line, header = next(numbered, (1, []))
     if not header:
         raise DataFormatError(source, location, "no header line")
     header = [h.strip() for h in header]
@@ -165,31 +179,34 @@ def read_csv(
     if missing:
         raise DataFormatError(
             source,
-            f"{location} line {reader.line_num}",
+            f"{location} line {header_line}",
             f"missing column(s) {', '.join(missing)}; the header has {', '.join(header[:8])}"
             + (", ..." if len(header) > 8 else ""),
         )
+    repeated = next((h for i, h in enumerate(header) if h in header[:i]), None)
+    if repeated is not None:
+        raise DataFormatError(source, f"{location} line {header_line}", f"column {repeated!r} appears twice in the header")
     width = len(header)
     rows: list[list[str]] = []
     lines: list[int] = []
-    for row in reader:
+    for line, row in numbered:
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) != width:
             raise DataFormatError(
                 source,
-                f"{location} line {reader.line_num}",
+                f"{location} line {line}",
                 f"{len(row)} fields where the header has {width} (truncated or malformed row)",
             )
         if max(map(len, row)) > MAX_CELL_CHARS:
             column = max(range(width), key=lambda i: len(row[i]))
             raise DataFormatError(
-                source, f"{location} line {reader.line_num}",
+                source, f"{location} line {line}",
                 f"field '{header[column]}' = {row[column][:40]!r}... has {len(row[column])} characters; "
                 f"expected at most {MAX_CELL_CHARS}",
             )
         rows.append(row)
-        lines.append(reader.line_num)
+        lines.append(line)
     if not rows:
         raise DataFormatError(source, location, "the header is there but no data rows follow")
     require_terminated(text, source=source, location=location, delimiter=delimiter, column=header[-1])
@@ -289,11 +306,25 @@ def dates(
     missing cells and null tokens become NaT."""
     raw = _stripped_cells(frame, [column]).set_axis(frame.index)
     null = raw.isin(NULL_TOKENS)
-    parsed = pd.to_datetime(raw.where(~null), format=fmt, errors="coerce")
+    try:
+        parsed = pd.to_datetime(raw.where(~null), format=fmt, errors="coerce")
+    except ValueError:  # a mix of time zones, which one column cannot hold
+        parsed = None
+    if parsed is None or parsed.dt.tz is not None:  # no publisher dates its rows with a time zone
+        parsed = pd.to_datetime(raw.where(~null).map(lambda text: _zoneless_date(text, fmt)))
     expected = "a date" + (f" like {pd.Timestamp('2025-06-12').strftime(fmt)}" if fmt else "")
     _refuse_unparsed(frame, [column], raw.to_numpy(), (parsed.isna() & ~null).to_numpy(),
                      source=source, location=location, expected=expected)
     return parsed
+
+
+def _zoneless_date(text: object, fmt: str | None) -> pd.Timestamp:
+    """One cell as a Timestamp, or NaT if it is not a date or carries a time zone."""
+    try:
+        stamp = pd.to_datetime(text, format=fmt, errors="coerce")
+    except ValueError:
+        return pd.NaT
+    return stamp if stamp is pd.NaT or stamp.tzinfo is None else pd.NaT
 
 
 def booleans(frame: pd.DataFrame, column: str, *, source: str, location: str) -> pd.Series:

@@ -136,18 +136,30 @@ def _parse_datamapper(text: str, location: str) -> pd.DataFrame:
     values = payload.get("values") if isinstance(payload, dict) else None
     if not isinstance(values, dict):
         raise DataFormatError(SOURCE, location, "expected a DataMapper answer {'values': {INDICATOR: {ISO: {year: value}}}}")
+    nested = [(code, by_country) for code, by_country in values.items()
+              if not isinstance(by_country, dict) or not all(isinstance(v, dict) for v in by_country.values())]
+    if nested:
+        raise DataFormatError(SOURCE, f"{location} values.{nested[0][0]}", "expected {ISO: {year: value}}")
     rows = [
-        (iso, code, int(year), value)
+        (iso, code, year, value)
         for code, by_country in values.items()
         for iso, by_year in by_country.items()
         for year, value in by_year.items()
         if value is not None
     ]
-    frame = pd.DataFrame(rows, columns=["iso", "subject_code", "year", "value"])
-    bad = ~frame["iso"].str.match(_ISO)
+    frame = pd.DataFrame(rows, columns=["iso", "subject_code", "year", "value"], dtype=object)
+    years = pd.to_numeric(frame["year"].where(frame["year"].str.fullmatch(r"\d{4}", na=False)), errors="coerce")
+    numbers = frame["value"].map(lambda v: float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan)
+    last_year = datetime.now().year + PROJECTION_YEARS
+    bad = (~frame["iso"].str.match(_ISO, na=False) | ~years.between(FIRST_YEAR, last_year)
+           | ~np.isfinite(numbers.to_numpy(dtype=float)))
     if bad.any():
-        raise DataFormatError(SOURCE, location, f"country {frame['iso'][bad].iloc[0]!r}: expected a 3-letter ISO code")
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+        iso, code, year, value = frame[bad].iloc[0]
+        raise DataFormatError(
+            SOURCE, f"{location} values.{code}.{iso}", f"year {year!r} = {value!r}: expected a 3-letter ISO code, "
+            f"a year from {FIRST_YEAR} to {last_year} and a finite number",
+        )
+    frame["year"], frame["value"] = years.astype(int), numbers.astype(float)
     frame[["units", "scale", "estimate"]] = None
     return frame
 

@@ -21,7 +21,7 @@ Source: https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Docum
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import httpx
 import pandas as pd
@@ -106,14 +106,18 @@ def _break_columns(series_line: str | None, month_line: str, tabbed: bool, count
 
 
 def _published(lines: list[str]) -> str | None:
+    """The publication date under the footer (ISO), if a line holds a real one."""
     for line in lines:
         m = _PUBLISHED.match(line.split("\t")[0])
-        if m and m.group(1):
-            year = int(m.group(3))
-            year += 2000 if year < 100 else 0
-            return f"{year:04d}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
-        if m and m.group(4):
-            return datetime.strptime(m.group(4), "%B %d, %Y").date().isoformat()
+        try:
+            if m and m.group(1):
+                year = int(m.group(3))
+                year += 2000 if year < 100 else 0
+                return date(year, int(m.group(1)), int(m.group(2))).isoformat()
+            if m and m.group(4):
+                return datetime.strptime(m.group(4), "%B %d, %Y").date().isoformat()
+        except ValueError:  # 2/30/2026, 'Fbruary 18, 2026': not a date
+            continue
     return None
 
 
@@ -154,7 +158,7 @@ def parse(data: bytes, location: str) -> Parsed:
             continue
         if label == "Country" and month_numbers:
             years = [c.strip() for c in cells[1:] if c.strip()]
-            if len(years) != len(month_numbers) or not all(y.isdigit() for y in years):
+            if len(years) != len(month_numbers) or not all(y.isascii() and y.isdigit() and len(y) == 4 for y in years):
                 raise DataFormatError(
                     SOURCE, f"{location} line {number}", f"{len(years)} years under {len(month_numbers)} months"
                 )

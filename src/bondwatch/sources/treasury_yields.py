@@ -100,7 +100,7 @@ def _parse_xml(text: str, location: str) -> pd.DataFrame:
         root = ElementTree.fromstring(text.encode("utf-8"))
     except DefusedXmlException as exc:
         raise DataFormatError(SOURCE, location, f"refused unsafe XML ({type(exc).__name__})") from None
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError) as exc:  # LookupError: an unknown declared encoding
         raise DataFormatError(SOURCE, location, f"malformed or truncated XML: {exc}") from None
     records: list[dict[str, str]] = []
     for number, props in enumerate(root.iter(f"{{{_NS['m']}}}properties"), start=1):

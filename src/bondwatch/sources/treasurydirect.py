@@ -115,7 +115,7 @@ def _read_root(text: str, location: str):
     except DefusedXmlException as exc:
         problem = f"refused unsafe XML ({type(exc).__name__}: entities or DTDs are not allowed)"
         raise _fail(location, "", problem) from None
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError) as exc:  # LookupError: an unknown declared encoding
         problem = f"malformed or truncated XML ({exc}); expected an R_YYYYMMDD_N.xml results file"
         raise _fail(location, "", problem) from None
 
