@@ -37,7 +37,14 @@ from tests.test_sources_tic import MFH
 from tests.test_sources_treasury_yields import XML as PAR_XML
 from tests.test_sources_treasurydirect import results_xml
 from tests.test_trade_census import EXPORTS_ANSWER, IMPORTS_ANSWER
-from tests.test_validation import CNC1, COMPILED_HEADER, COMPILED_UK2, UK2, boj_csv, fiscal_csv
+from tests.test_validation import (
+    CNC1,
+    COMPILED_HEADER,
+    COMPILED_UK2,
+    UK2,
+    boj_csv,
+    fiscal_csv,
+)
 
 # Published figures: 912810UK2's allotment of 2025-06-16, Census 2024-01 trade with Japan, the
 # par curve of 2025-06-12 (20y 4.86, 30y 4.84), JGB yields of 2025-05-21, DGS30 on 2025-05-21 and
@@ -72,8 +79,8 @@ SEEDS = {
                        "https://www.imf.org/external/datamapper/api/v1/GGXWDG_NGDP/JPN/USA#vintage=2025-04"),
     "boj api": (boj.parse, json.dumps(_answer()).encode(), "https://www.stat-search.boj.or.jp/api/v1/getDataCode"),
     "boj accounts": (boj.parse, boj_csv(), "boj_accounts_2025-07-20.csv"),
-    "census csv": (census.parse, b"month,exports_to_japan_musd,imports_from_japan_musd,balance_musd\n"
-                                 b"2024-01,5638.8,12576.2,-6937.4\n", "us_japan_goods_trade_monthly.csv"),
+    "census csv": (census.parse, (b"month,exports_to_japan_musd,imports_from_japan_musd,balance_musd\n"
+                                  b"2024-01,5638.8,12576.2,-6937.4\n"), "us_japan_goods_trade_monthly.csv"),
     "census api": (census.parse, json.dumps({"exports": EXPORTS_ANSWER, "imports": IMPORTS_ANSWER}).encode(), "census"),
 }
 # what a parsed table must satisfy (the parsers' own declarations; curves checked in long form)

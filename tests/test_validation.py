@@ -55,6 +55,11 @@ def fiscal_csv(*rows: dict) -> bytes:
     return ("".join([",".join(header) + "\n", *(",".join(row[f] for f in header) + "\n" for row in rows)])).encode()
 
 
+def cnc1_with(field: str, value: str) -> bytes:
+    """The two-row Fiscal Data file with one field of the second row (line 3) replaced."""
+    return fiscal_csv(UK2, {**CNC1, field: value})
+
+
 def boj_csv(rows=BOJ_ROWS, *, terminated: bool = True) -> bytes:
     text = "as_of,side,item,thousand_yen\n" + "\n".join(",".join(r) for r in rows)
     return (text + ("\n" if terminated else "")).encode()
@@ -62,29 +67,36 @@ def boj_csv(rows=BOJ_ROWS, *, terminated: bool = True) -> bytes:
 
 GOOD = {FISCAL_FILE: fiscal_csv(UK2, CNC1), BOJ_FILE: boj_csv(), COMPILED_FILE: (COMPILED_HEADER + COMPILED_UK2).encode()}
 
+# the Fiscal Data file with one field of its second row (line 3) replaced: (case, field, value, what the
+# error says about the column and value)
+LINE_3_CASES = [
+    ("inf", "high_yield", "inf",
+     "field 'high_yield' = 'inf': expected a number, finite"),
+    ("1e400", "high_yield", "1e400",
+     "field 'high_yield' = '1e400': expected a number, finite"),
+    ("decimal comma", "high_yield", '"4,35"',
+     "field 'high_yield' = '4,35': expected a number; a comma may only group thousands by three (a decimal comma?)"),
+    ("negative amount", "soma_accepted", "-701370600",
+     "field 'soma_accepted' = -701,370,600: expected an amount in US dollars within 0 to 1e+12"),
+    ("bid-to-cover 0", "bid_to_cover_ratio", "0",
+     "field 'bid_to_cover_ratio' = 0: expected a bid-to-cover ratio (tendered / accepted) within 1 to 50"),
+    ("parts not summing", "indirect_bidder_accepted", "27429154000",
+     ("primary_dealer_accepted + direct_bidder_accepted + indirect_bidder_accepted = 38,875,384,000: "
+      "expected field 'comp_accepted' = 38,875,284,000 within 1")),
+    ("date 1700-01-01", "auction_date", "1700-01-01",
+     "field 'auction_date' = 1700-01-01: expected a date from 1979-01-01 (the publisher's first)"),
+    ("date 9999-12-31", "maturity_date", "9999-12-31",
+     "field 'maturity_date' = 9999-12-31: expected a date from 1979-01-01 (the publisher's first)"),
+    ("CUSIP check digit", "cusip", "91282CNC2",
+     "field 'cusip' = '91282CNC2': expected a CUSIP whose 9th character is the check digit of the first 8"),
+]
 # (case, file, bad bytes, the place the error names, what it says about the column and value)
 CASES = [
-    ("inf", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "high_yield": "inf"}), "line 3", "field 'high_yield' = 'inf': expected a number, finite"),
-    ("1e400", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "high_yield": "1e400"}), "line 3", "field 'high_yield' = '1e400': expected a number, finite"),
-    ("decimal comma", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "high_yield": '"4,35"'}), "line 3",
-     "field 'high_yield' = '4,35': expected a number; a comma may only group thousands by three (a decimal comma?)"),
-    ("negative amount", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "soma_accepted": "-701370600"}), "line 3",
-     "field 'soma_accepted' = -701,370,600: expected an amount in US dollars within 0 to 1e+12"),
-    ("bid-to-cover 0", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "bid_to_cover_ratio": "0"}), "line 3",
-     "field 'bid_to_cover_ratio' = 0: expected a bid-to-cover ratio (tendered / accepted) within 1 to 50"),
-    ("parts not summing", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "indirect_bidder_accepted": "27429154000"}), "line 3",
-     "primary_dealer_accepted + direct_bidder_accepted + indirect_bidder_accepted = 38,875,384,000: "
-     "expected field 'comp_accepted' = 38,875,284,000 within 1"),
+    *((case, FISCAL_FILE, cnc1_with(field, value), "line 3", problem) for case, field, value, problem in LINE_3_CASES),
     ("share 101", COMPILED_FILE, (COMPILED_HEADER + COMPILED_UK2.replace(",11.41,", ",101,")).encode(), "line 2",
      "field 'dealer_pct' = 101: expected a share in percent within 0 to 100"),
     ("shares not summing", COMPILED_FILE, (COMPILED_HEADER + COMPILED_UK2.replace(",11.41,", ",12.41,")).encode(), "line 2",
      "dealer_pct + direct_pct + indirect_pct = 100.99: expected 100 within 0.015"),
-    ("date 1700-01-01", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "auction_date": "1700-01-01"}), "line 3",
-     "field 'auction_date' = 1700-01-01: expected a date from 1979-01-01 (the publisher's first)"),
-    ("date 9999-12-31", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "maturity_date": "9999-12-31"}), "line 3",
-     "field 'maturity_date' = 9999-12-31: expected a date from 1979-01-01 (the publisher's first)"),
-    ("CUSIP check digit", FISCAL_FILE, fiscal_csv(UK2, {**CNC1, "cusip": "91282CNC2"}), "line 3",
-     "field 'cusip' = '91282CNC2': expected a CUSIP whose 9th character is the check digit of the first 8"),
     ("NUL in a name", BOJ_FILE, boj_csv([*BOJ_ROWS[:2], ("2025-07-20", "annex1_jgs_breakdown", "Treasury\x00 discount bills", "1703327085")]),
      "line 4 column 41", "NUL bytes in '2025-07-20,annex1_jgs_breakdown,Treasury\\x00 discount b'"),
     ("truncated last field", BOJ_FILE, boj_csv([*BOJ_ROWS[:2], (*BOJ_ROWS[2][:3], "17033270")], terminated=False), "line 4",
@@ -94,8 +106,8 @@ CASES = [
     ("field count drops", BOJ_FILE, boj_csv([*BOJ_ROWS[:2], BOJ_ROWS[2][:3]]), "line 4",
      "3 fields where the header has 4 (truncated or malformed row)"),
     ("conflicting duplicate key", FISCAL_FILE, fiscal_csv(UK2, CNC1, {**CNC1, "high_yield": "4.431000"}), "line 4",
-     "field 'high_yield' = 4.431 but line 3 has 4.421 for the same key (source='fiscaldata', cusip='91282CNC1', "
-     "auction_date=2025-06-11): expected repeated rows to agree"),
+     ("field 'high_yield' = 4.431 but line 3 has 4.421 for the same key (source='fiscaldata', cusip='91282CNC1', "
+      "auction_date=2025-06-11): expected repeated rows to agree")),
 ]
 PARSERS = {FISCAL_FILE: fiscaldata.parse, BOJ_FILE: boj.parse, COMPILED_FILE: compiled.parse}
 
@@ -158,7 +170,7 @@ def test_a_2kb_tenor_cell_parses_in_well_under_a_second():
     cell = "30-Year" + " " * 2000 + "x"
     start = time.perf_counter()
     assert term_code(cell) is None and term_code("1" * 2048) is None
-    frame = fiscaldata.parse(fiscal_csv(UK2, {**CNC1, "original_security_term": cell}), "f.csv").frame
+    frame = fiscaldata.parse(cnc1_with("original_security_term", cell), "f.csv").frame
     assert time.perf_counter() - start < 0.5
     assert frame["tenor"].iloc[0] == "30y" and pd.isna(frame["tenor"].iloc[1])
     assert term_code("29-Year 11-Month") == "29y11m" and term_code("30-Year11-Month") == "30y11m"
@@ -167,7 +179,7 @@ def test_a_2kb_tenor_cell_parses_in_well_under_a_second():
 def test_a_cell_over_the_cap_is_refused():
     cell = "x" * (MAX_CELL_CHARS + 1)
     with pytest.raises(DataFormatError, match=rf"f\.csv line 3: field 'security_term' = 'x+'\.\.\. has {MAX_CELL_CHARS + 1} characters"):
-        fiscaldata.parse(fiscal_csv(UK2, {**CNC1, "security_term": cell}), "f.csv")
+        fiscaldata.parse(cnc1_with("security_term", cell), "f.csv")
 
 
 def test_yield_curve_rules_refuse_out_of_range_and_conflicting_dates():
