@@ -9,6 +9,7 @@ Data auctions_query), and three lines of the Bank of Japan Accounts of 2025-07-2
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 
 import pandas as pd
@@ -20,6 +21,7 @@ from bondwatch.sources.checks import cusip_check_digit_ok
 from bondwatch.sources.formats import MAX_CELL_CHARS
 from bondwatch.tenors import term_code
 from tests.conftest import run_cli
+from tests.test_sources_fiscaldata import page
 
 FISCAL_FILE = "treasury/auctions/fiscaldata_auctions_test.csv"
 BOJ_FILE = "boj/boj_accounts_2025-07-20.csv"
@@ -103,6 +105,9 @@ CASES = [
      "field 'thousand_yen' = '17033270' has no line terminator after it: the file is truncated"),
     ("truncated inside quotes", BOJ_FILE, boj_csv([*BOJ_ROWS[:2], (*BOJ_ROWS[2][:3], '"1,703,327,08')], terminated=False),
      "line 4", "field 'thousand_yen' = '1,703,327,08' has no line terminator after it"),
+    ("breakdown not adding up", BOJ_FILE, boj_csv([BOJ_ROWS[0], BOJ_ROWS[1], (*BOJ_ROWS[2][:3], "1703337085")]), "line 2",
+     ("field 'thousand_yen' = 567,223,779,403 (assets, Japanese government securities) but its 2 items add up to "
+      "567,223,789,402: expected them to agree within 0.5 per item")),
     ("field count drops", BOJ_FILE, boj_csv([*BOJ_ROWS[:2], BOJ_ROWS[2][:3]]), "line 4",
      "3 fields where the header has 4 (truncated or malformed row)"),
     ("conflicting duplicate key", FISCAL_FILE, fiscal_csv(UK2, CNC1, {**CNC1, "high_yield": "4.431000"}), "line 4",
@@ -148,6 +153,13 @@ def test_good_fixtures_parse_to_the_published_figures():
     accounts = boj.parse(GOOD[BOJ_FILE], "b.csv").frame
     assert accounts["thousand_yen"].tolist() == [567223779403, 565520452317, 1703327085]
     assert compiled.parse(GOOD[COMPILED_FILE], "c.csv").frame["indirect_pct"].tolist() == [65.16]
+
+
+def test_a_fiscal_data_page_cut_short_of_its_count():
+    payload = page([UK2, CNC1], 1, 1)
+    payload["data"] = payload["data"][:1]
+    with pytest.raises(DataFormatError, match=r"p\.json meta\.count: = 2 but the page holds 1 records"):
+        fiscaldata.parse(json.dumps(payload).encode(), "p.json")
 
 
 def test_thousands_grouped_by_three_are_numbers():

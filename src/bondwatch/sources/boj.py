@@ -36,6 +36,9 @@ JGB_HOLDINGS_DB = "BS01"
 JGB_HOLDINGS_NAME = "japanese government bonds"
 START = "199801"  # first month fetched (the API takes YYYYMM for daily series too)
 FOUNDED = "1882-10-10"  # the Bank opened: no BOJ figure is dated earlier
+ACCOUNT_SIDES = ("assets", "liabilities_net_assets")
+JGS_ITEM, JGS_BREAKDOWN = "Japanese government securities", "annex1_jgs_breakdown"
+ROUNDING_THOUSAND_YEN = 0.5
 SERIES_RULES = Rules(spans=(Span(("date",), FOUNDED),), key=("date",))
 ACCOUNTS_RULES = Rules(
     bounds=(Bound(("thousand_yen",), 0.0, 1e13, "an amount in thousand yen"),),  # 1e13 thousand = 10,000 trillion yen
@@ -125,7 +128,29 @@ def _parse_accounts(text: str, location: str) -> Parsed:
         "thousand_yen": numbers(frame, "thousand_yen", **kw),
     })
     check(out, ACCOUNTS_RULES, lines=frame[LINE], **kw)
+    _refuse_totals_that_disagree(out, frame[LINE], location)
     return Parsed("boj_accounts", out, ("as_of", "side", "item"), f"accounts on {out['as_of'].max():%Y-%m-%d}")
+
+
+def _refuse_totals_that_disagree(out: pd.DataFrame, lines: pd.Series, location: str) -> None:
+    """Each side's 'Total' equals the sum of its items, and the JGS breakdown (annex) the
+    'Japanese government securities' asset, within half a thousand yen per item added (each figure
+    is rounded to the thousand yen: the 2025-07-20 release's assets add up to 2 below their Total)."""
+    for _, day in out.groupby("as_of"):
+        wholes = [(side, "Total", day["side"].eq(side) & day["item"].ne("Total")) for side in ACCOUNT_SIDES]
+        wholes.append(("assets", JGS_ITEM, day["side"].eq(JGS_BREAKDOWN)))
+        for side, item, parts in wholes:
+            total = day[day["side"].eq(side) & day["item"].eq(item)]
+            if len(total) != 1 or not parts.any():
+                continue
+            added = day.loc[parts, "thousand_yen"].sum()
+            if abs(added - total["thousand_yen"].iloc[0]) > ROUNDING_THOUSAND_YEN * parts.sum():
+                raise DataFormatError(
+                    SOURCE, f"{location} line {lines.loc[total.index[0]]}",
+                    f"field 'thousand_yen' = {total['thousand_yen'].iloc[0]:,.0f} ({side}, {item}) but its "
+                    f"{int(parts.sum())} items add up to {added:,.0f}: expected them to agree within "
+                    f"{ROUNDING_THOUSAND_YEN} per item",
+                )
 
 
 def parse(data: bytes, location: str) -> Parsed:

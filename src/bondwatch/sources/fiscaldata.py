@@ -157,6 +157,10 @@ def _from_json(text: str, location: str) -> tuple[pd.DataFrame, datetime | None]
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise DataFormatError(SOURCE, location, "expected a JSON object with a 'data' list of auctions")
     rows = payload["data"]
+    meta = payload.get("meta")
+    count = meta.get("count") if isinstance(meta, dict) else None
+    if count is not None and str(count) != str(len(rows)):  # a page cut short
+        raise DataFormatError(SOURCE, f"{location} meta.count", f"= {count!r} but the page holds {len(rows)} records")
     frame = pd.DataFrame(rows, dtype=object)
     frame[LINE] = [f"record {i + 1}" for i in range(len(frame))]
     return frame, None
