@@ -14,7 +14,14 @@ import pandas as pd
 
 from bondwatch.sources import Parsed
 from bondwatch.sources.checks import AUCTIONS, check
-from bondwatch.sources.formats import LINE, booleans, dates, decode, number_columns, read_csv
+from bondwatch.sources.formats import (
+    LINE,
+    booleans,
+    dates,
+    decode,
+    number_columns,
+    read_csv,
+)
 from bondwatch.tenors import canonical_tenor, term_code
 
 SOURCE = "compiled coupon auctions"

@@ -14,7 +14,13 @@ import io
 import numpy as np
 import pandas as pd
 
-from bondwatch.sources.formats import LINE, MAX_CELL_CHARS, number_columns, read_csv, require_terminated
+from bondwatch.sources.formats import (
+    LINE,
+    MAX_CELL_CHARS,
+    number_columns,
+    read_csv,
+    require_terminated,
+)
 
 
 def _data_lines(text: str, width: int) -> np.ndarray | None:

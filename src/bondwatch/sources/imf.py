@@ -32,7 +32,14 @@ from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.checks import Rules, check
-from bondwatch.sources.formats import LINE, decode, load_json, number_columns, read_csv, require_terminated
+from bondwatch.sources.formats import (
+    LINE,
+    decode,
+    load_json,
+    number_columns,
+    read_csv,
+    require_terminated,
+)
 
 SOURCE = "IMF World Economic Outlook"
 DATAMAPPER = "https://www.imf.org/external/datamapper/api/v1"
