@@ -94,7 +94,7 @@ DECLARED = {
 }
 TOKENS = [b"inf", b"1e400", b'"4,35"', b"-1", b"0", b"\x00", b"\n", b"\r\n", b",", b'"', b"\t", b"9999-12-31",
           b"1700-01-01", b"NaN", b"null", b"1,000", b" " * 300, b"<", b"{", b"]"]
-FUZZ = settings(max_examples=25, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=40, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])
 
 
 def parsed_within_rules_or_one_line_error(parser, data: bytes, location: str) -> None:
