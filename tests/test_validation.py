@@ -16,12 +16,13 @@ import pandas as pd
 import pytest
 
 from bondwatch.errors import DataFormatError
-from bondwatch.sources import boj, compiled, fiscaldata
+from bondwatch.sources import boj, compiled, fiscaldata, treasurydirect
 from bondwatch.sources.checks import cusip_check_digit_ok
 from bondwatch.sources.formats import MAX_CELL_CHARS
 from bondwatch.tenors import term_code
 from tests.conftest import run_cli
 from tests.test_sources_fiscaldata import page
+from tests.test_sources_treasurydirect import ANNOUNCEMENT_30Y, RESULTS_30Y, results_xml
 
 FISCAL_FILE = "treasury/auctions/fiscaldata_auctions_test.csv"
 BOJ_FILE = "boj/boj_accounts_2025-07-20.csv"
@@ -153,6 +154,23 @@ def test_good_fixtures_parse_to_the_published_figures():
     accounts = boj.parse(GOOD[BOJ_FILE], "b.csv").frame
     assert accounts["thousand_yen"].tolist() == [567223779403, 565520452317, 1703327085]
     assert compiled.parse(GOOD[COMPILED_FILE], "c.csv").frame["indirect_pct"].tolist() == [65.16]
+
+
+@pytest.mark.parametrize(
+    ("announcement", "results", "problem"),
+    [
+        ({"CUSIP": "912810UK3"}, {}, "field 'CUSIP' = '912810UK3': expected a CUSIP whose 9th character is the check digit"),
+        ({}, {"BidToCoverRatio": "0"}, "field 'BidToCoverRatio' = 0: expected a bid-to-cover ratio"),
+        ({}, {"HighYield": "inf"}, "<HighYield> = 'inf': expected a rate in percent, finite"),
+        ({}, {"DirectBidderAccepted": "-5145200000"}, "field 'DirectBidderAccepted' = -5,145,200,000: expected an amount"),
+        ({"AuctionDate": "1700-01-01"}, {}, "field 'AuctionDate' = 1700-01-01: expected a date from 1979-01-01"),
+    ],
+)
+def test_treasurydirect_results_xml_is_checked_too(announcement, results, problem):
+    data = results_xml({**ANNOUNCEMENT_30Y, **announcement}, {**RESULTS_30Y, **results})
+    with pytest.raises(DataFormatError) as err:
+        treasurydirect.parse(data, "R_20250612_3.xml")
+    assert "R_20250612_3.xml <" in str(err.value) and problem in str(err.value)
 
 
 def test_a_fiscal_data_page_cut_short_of_its_count():

@@ -162,8 +162,9 @@ def _send_sheet_cells(data: bytes, pipe) -> None:
 def _read_spreadsheet(data: bytes, location: str) -> pd.DataFrame:
     """The first sheet's cells, read in a forked process with capped memory and time where the
     platform allows: calamine aborts the whole process (it cannot raise) when a damaged file asks
-    it for gigabytes, and may loop on a cyclic sector chain."""
-    if not hasattr(os, "fork") or not os.path.exists("/proc/self/statm"):
+    it for gigabytes, and may loop on a cyclic sector chain. Elsewhere (no fork or /proc, or inside a
+    daemonic process, which may not start one) it is read here."""
+    if not hasattr(os, "fork") or not os.path.exists("/proc/self/statm") or multiprocessing.current_process().daemon:
         outcome = _sheet_cells(data)
     else:
         context = multiprocessing.get_context("fork")
