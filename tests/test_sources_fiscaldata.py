@@ -112,10 +112,12 @@ def test_csv_without_required_columns():
 
 
 def test_tips_frn_and_bill_kinds():
+    # one row per key (source, CUSIP, auction date): the kinds are told apart on different dates
     tips = {**UK2, "inflation_index_security": "Yes", "security_term": "9-Year 10-Month", "original_security_term": "10-Year"}
-    frn = {**UK2, "floating_rate": "Yes", "security_term": "1-Year 10-Month", "original_security_term": "2-Year"}
+    frn = {**UK2, "floating_rate": "Yes", "security_term": "1-Year 10-Month", "original_security_term": "2-Year",
+           "auction_date": "2025-06-13"}
     bill = {**UK2, "security_type": "Bill", "security_term": "13-Week", "original_security_term": "26-Week",
-            "high_yield": "null", "high_investment_rate": "4.350000"}
+            "high_yield": "null", "high_investment_rate": "4.350000", "auction_date": "2025-06-14"}
     frame = fiscaldata.parse(json.dumps(page([tips, frn, bill], 1, 1)).encode(), "p").frame
     # each reopening is filed under the cycle it was auctioned in, keeping its original term
     assert list(frame.tenor) == ["10y-tips", "2y-frn", "13w"]

@@ -97,9 +97,9 @@ def test_official_shift_jis_with_title_and_notes():
     ],
 )
 def test_other_ways_of_writing_era_dates(cell, day):
-    data = f"基準日,1年,10年\nH31.4.26,0.5,1.5\n{cell},0.5,1.6\n".encode("utf-8")
+    data = f"基準日,1年,10年\nH31.4.25,0.5,1.5\n{cell},0.5,1.6\n".encode("utf-8")
     frame = mof_japan.parse(data, "jgbcm.csv").frame
-    assert sorted(set(frame["date"].dt.date)) == sorted({date(2019, 4, 26), day})
+    assert sorted(set(frame["date"].dt.date)) == sorted({date(2019, 4, 25), day})
 
 
 @pytest.mark.parametrize(

@@ -99,8 +99,21 @@ def test_bad_input_is_one_line_naming_the_file_and_the_warehouse_is_unchanged(im
     assert imported.unchanged()
 
 
-def test_an_unforeseen_parser_failure_names_the_dataset_and_the_file(imported):
+def test_a_tic_year_99999_is_refused_at_its_line(imported):
     imported.write("tic/mfh.txt", MFH.replace("Country               2025", "Country              99999").encode())
+    code, error = imported.update()
+    assert code == 2
+    assert error.startswith(f"error: TIC major foreign holders: {imported.root / 'tic/mfh.txt'} line ")
+
+
+def test_an_unforeseen_parser_failure_names_the_dataset_and_the_file(imported, monkeypatch):
+    from bondwatch.sources import tic
+
+    def broken(data: bytes, location: str):
+        raise ValueError("year 99999 is out of range")
+
+    monkeypatch.setattr(tic, "parse", broken)
+    imported.write("tic/mfh.txt", MFH.encode())
     _, error = imported.update()
     assert error == (f"error: tic.major_foreign_holders: {imported.root / 'tic/mfh.txt'}: not in the expected "
                      "format (ValueError: year 99999 is out of range)")

@@ -8,13 +8,18 @@ import re
 from bondwatch.errors import UsageError
 
 KINDS = ("nominal", "tips", "frn", "bill", "cmb")
-_TERM = re.compile(r"(?:(\d+)-Year)?\s*(?:(\d+)-Month)?\s*(?:(\d+)-Week)?\s*(?:(\d+)-Day)?", re.I)
+# each run of spaces belongs to the unit before it, so a match takes linear time (adjacent
+# optional \s* runs made it cubic: a 2 KB cell of spaces took 97 s)
+_TERM = re.compile(r"(?:(\d+)-Year\s*)?(?:(\d+)-Month\s*)?(?:(\d+)-Week\s*)?(?:(\d+)-Day)?", re.I)
+MAX_TERM_CHARS = 40  # '29-Year 11-Month' has 16; longer text is not a term
 _USER = re.compile(r"^\s*(tips|frn|cmb)?[-_ ]?(\d+)\s*-?\s*(y|yr|year|years|w|wk|week|weeks|d|day|days|m|mo|month|months)\s*[-_ ]?(tips|frn|cmb)?\s*$", re.I)
 
 
 def term_code(term: str) -> str | None:
-    """'30-Year' -> '30y', '13-Week' -> '13w', '42-Day' -> '42d', '29-Year 11-Month' -> '29y11m'."""
-    if not term:
+    """'30-Year' -> '30y', '13-Week' -> '13w', '42-Day' -> '42d', '29-Year 11-Month' -> '29y11m'.
+
+    None for anything that is not a term, including text over MAX_TERM_CHARS characters."""
+    if not isinstance(term, str) or not term or len(term) > MAX_TERM_CHARS:
         return None
     m = _TERM.fullmatch(term.strip())
     if not m or not any(m.groups()):

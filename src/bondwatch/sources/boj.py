@@ -20,12 +20,14 @@ import json
 from datetime import datetime, timezone
 
 import httpx
+import numpy as np
 import pandas as pd
 
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import dates, decode, load_json, numbers, read_csv
+from bondwatch.sources.checks import Bound, Rules, Span, check, check_wide
+from bondwatch.sources.formats import LINE, dates, decode, load_json, numbers, read_csv
 
 SOURCE = "Bank of Japan"
 API = "https://www.stat-search.boj.or.jp/api/v1"
@@ -33,6 +35,15 @@ POLICY_RATE = ("FM01", "STRDCLUCON")
 JGB_HOLDINGS_DB = "BS01"
 JGB_HOLDINGS_NAME = "japanese government bonds"
 START = "199801"  # first month fetched (the API takes YYYYMM for daily series too)
+FOUNDED = "1882-10-10"  # the Bank opened: no BOJ figure is dated earlier
+ACCOUNT_SIDES = ("assets", "liabilities_net_assets")
+JGS_ITEM, JGS_BREAKDOWN = "Japanese government securities", "annex1_jgs_breakdown"
+ROUNDING_THOUSAND_YEN = 0.5
+SERIES_RULES = Rules(spans=(Span(("date",), FOUNDED),), key=("date",))
+ACCOUNTS_RULES = Rules(
+    bounds=(Bound(("thousand_yen",), 0.0, 1e13, "an amount in thousand yen"),),  # 1e13 thousand = 10,000 trillion yen
+    spans=(Span(("as_of",), FOUNDED),), key=("as_of", "side", "item"),
+)
 
 
 def series_id(db: str, code: str) -> str:
@@ -50,7 +61,8 @@ def _survey_dates(raw: pd.Series, frequency: str) -> pd.Series:
         return pd.to_datetime(text, format="%Y%m", errors="coerce")
     if freq.startswith("QUARTERLY"):
         year, quarter = text.str[:4], pd.to_numeric(text.str[4:], errors="coerce")
-        return pd.to_datetime(year + "-" + ((quarter - 1) * 3 + 1).astype("Int64").astype(str) + "-01", errors="coerce")
+        month = ((quarter.where(quarter.isin([1, 2, 3, 4])) - 1) * 3 + 1).astype("Int64").astype(str)
+        return pd.to_datetime(year + "-" + month + "-01", errors="coerce")
     return pd.to_datetime(text.str[:4] + "-01-01", errors="coerce")
 
 
@@ -58,14 +70,18 @@ def _parse_api(text: str, location: str) -> Parsed:
     payload = load_json(text, source=SOURCE, location=location)
     if not isinstance(payload, dict) or "STATUS" not in payload:
         raise DataFormatError(SOURCE, location, "expected the BOJ API JSON envelope with STATUS and RESULTSET")
-    if int(payload["STATUS"]) != 200:
+    if str(payload["STATUS"]) != "200":
         message = " ".join(str(payload.get("MESSAGE", "")).split())
         raise DataFormatError(SOURCE, location, f"the API answered {payload.get('MESSAGEID', '')} {message}".strip())
-    db = str((payload.get("PARAMETER") or {}).get("DB", "")).upper()
+    parameter = payload.get("PARAMETER")
+    db = str(parameter.get("DB", "")).upper() if isinstance(parameter, dict) else ""
+    results = payload.get("RESULTSET") or []
+    if not isinstance(results, list) or not all(isinstance(e, dict) and isinstance(e.get("VALUES") or {}, dict) for e in results):
+        raise DataFormatError(SOURCE, location, "RESULTSET: expected a list of series, each with VALUES {SURVEY_DATES, VALUES}")
     if not db:
         raise DataFormatError(SOURCE, location, "PARAMETER.DB missing: cannot name the series")
     frames, meta = [], []
-    for entry in payload.get("RESULTSET") or []:
+    for entry in results:
         code = entry.get("SERIES_CODE")
         frequency = str(entry.get("FREQUENCY", ""))
         observations = entry.get("VALUES") or {}
@@ -75,13 +91,15 @@ def _parse_api(text: str, location: str) -> Parsed:
             raise DataFormatError(SOURCE, location, f"series {code!r}: SURVEY_DATES and VALUES differ in length")
         stamps = _survey_dates(raw_dates, frequency)
         values = pd.to_numeric(raw_values, errors="coerce")
-        bad = stamps.isna() | (values.isna() & raw_values.notna())
+        bad = stamps.isna() | (values.isna() & raw_values.notna()) | np.isinf(values.to_numpy(dtype=float))
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
             raise DataFormatError(
                 SOURCE, f"{location} series {code}",
                 f"date {raw_dates.iloc[i]!r}, value {raw_values.iloc[i]!r}: expected a {frequency.lower()} date and a number or null",
             )
+        check_wide(stamps, [str(code)], values.to_numpy(dtype=float)[:, None], SERIES_RULES, source=SOURCE,
+                   location=location, lines=[f"series {code} observation {i + 1}" for i in range(len(stamps))])
         keep = values.notna()
         sid = series_id(db, code)
         frames.append(pd.DataFrame({"series_id": sid, "date": stamps[keep].to_numpy(), "value": values[keep].to_numpy()}))
@@ -93,6 +111,8 @@ def _parse_api(text: str, location: str) -> Parsed:
     if not frames:
         raise DataFormatError(SOURCE, location, "no series in RESULTSET (no data for the period?)")
     frame = pd.concat(frames, ignore_index=True)
+    if frame.empty:
+        raise DataFormatError(SOURCE, location, "every value in RESULTSET is null: no observations")
     vintage = f"{', '.join(m['series_id'] for m in meta)} through {frame['date'].max():%Y-%m-%d}"
     return Parsed("series", frame, ("series_id", "date"), vintage,
                   extra=[Parsed("series_meta", pd.DataFrame(meta), ("series_id",))])
@@ -107,7 +127,30 @@ def _parse_accounts(text: str, location: str) -> Parsed:
         "item": frame["item"].str.strip(),
         "thousand_yen": numbers(frame, "thousand_yen", **kw),
     })
+    check(out, ACCOUNTS_RULES, lines=frame[LINE], **kw)
+    _refuse_totals_that_disagree(out, frame[LINE], location)
     return Parsed("boj_accounts", out, ("as_of", "side", "item"), f"accounts on {out['as_of'].max():%Y-%m-%d}")
+
+
+def _refuse_totals_that_disagree(out: pd.DataFrame, lines: pd.Series, location: str) -> None:
+    """Each side's 'Total' equals the sum of its items, and the JGS breakdown (annex) the
+    'Japanese government securities' asset, within half a thousand yen per item added (each figure
+    is rounded to the thousand yen: the 2025-07-20 release's assets add up to 2 below their Total)."""
+    for _, day in out.groupby("as_of"):
+        wholes = [(side, "Total", day["side"].eq(side) & day["item"].ne("Total")) for side in ACCOUNT_SIDES]
+        wholes.append(("assets", JGS_ITEM, day["side"].eq(JGS_BREAKDOWN)))
+        for side, item, parts in wholes:
+            total = day[day["side"].eq(side) & day["item"].eq(item)]
+            if len(total) != 1 or not parts.any():
+                continue
+            added = day.loc[parts, "thousand_yen"].sum()
+            if abs(added - total["thousand_yen"].iloc[0]) > ROUNDING_THOUSAND_YEN * parts.sum():
+                raise DataFormatError(
+                    SOURCE, f"{location} line {lines.loc[total.index[0]]}",
+                    f"field 'thousand_yen' = {total['thousand_yen'].iloc[0]:,.0f} ({side}, {item}) but its "
+                    f"{int(parts.sum())} items add up to {added:,.0f}: expected them to agree within "
+                    f"{ROUNDING_THOUSAND_YEN} per item",
+                )
 
 
 def parse(data: bytes, location: str) -> Parsed:

@@ -30,6 +30,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import Bound, Rules, Span, check
 from bondwatch.sources.formats import LINE, dates, decode, load_json, numbers, read_csv
 
 SOURCE = "US Census Bureau, international trade"
@@ -39,6 +40,12 @@ PARTNERS = {"5880": "Japan"}  # Census Schedule C country codes fetched live
 FIRST_MONTH = "2013-01"  # the time-series endpoints start in January 2013
 MIRROR_COLUMNS = ("month", "exports_to_japan_musd", "imports_from_japan_musd", "balance_musd")
 BALANCE_TOLERANCE_MUSD = 0.15  # the mirror's figures are rounded to 0.1
+_FLOWS_MUSD = ("exports_musd", "imports_musd")
+RULES = Rules(  # one partner's monthly goods trade: not negative, below $1,000bn (all US imports: ~$300bn)
+    bounds=(Bound(_FLOWS_MUSD, 0.0, 1e6, "$ millions"),),
+    spans=(Span(("month",), "1985-01-01"),),  # the country series begin in 1985
+    key=("partner_code", "month"),
+)
 
 
 def parse(data: bytes, location: str) -> Parsed:
@@ -71,7 +78,7 @@ def _parse_mirror(text: str, location: str) -> pd.DataFrame:
         raise DataFormatError(
             SOURCE, f"{location} line {int(raw[LINE].iloc[i])}", "missing or repeated month; expected one row per YYYY-MM"
         )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "partner_code": "5880",
             "partner": "Japan",
@@ -80,6 +87,8 @@ def _parse_mirror(text: str, location: str) -> pd.DataFrame:
             "imports_musd": imports,
         }
     )
+    check(frame, RULES, source=SOURCE, location=location, lines=raw[LINE])
+    return frame
 
 
 def _api_table(payload: object, flow: str, location: str) -> pd.DataFrame:
@@ -114,7 +123,9 @@ def _api_table(payload: object, flow: str, location: str) -> pd.DataFrame:
                 f"{flow}_musd": value / 1e6,
             }
         )
-    return pd.DataFrame(records)
+    table = pd.DataFrame(records)
+    check(table, RULES, source=SOURCE, location=where, lines=[f"row {n}" for n in range(2, len(rows) + 2)])
+    return table
 
 
 def _parse_api(text: str, location: str) -> pd.DataFrame:

@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 
 from bondwatch.sources import Parsed
-from bondwatch.sources.formats import booleans, dates, decode, number_columns, read_csv
+from bondwatch.sources.checks import AUCTIONS, check
+from bondwatch.sources.formats import (
+    LINE,
+    booleans,
+    dates,
+    decode,
+    number_columns,
+    read_csv,
+)
 from bondwatch.tenors import auction_cycle, term_code
 
 SOURCE = "compiled coupon auctions"
@@ -43,5 +51,6 @@ def parse(data: bytes, location: str) -> Parsed:
     values = number_columns(frame, ["size_bn", *shown], **kw)
     out["offering_usd"] = values[:, 0] * 1e9
     out[shown] = values[:, 1:]
+    check(out, AUCTIONS, source=SOURCE, location=location, lines=frame[LINE], names={"auction_date": "date"})
     last = out["auction_date"].max().date().isoformat()
     return Parsed("auction_results", out, ("source", "cusip", "auction_date"), f"auctions through {last}")

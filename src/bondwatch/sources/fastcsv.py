@@ -14,12 +14,19 @@ import io
 import numpy as np
 import pandas as pd
 
-from bondwatch.sources.formats import LINE, number_columns, read_csv
+from bondwatch.sources.formats import (
+    LINE,
+    MAX_CELL_CHARS,
+    number_columns,
+    read_csv,
+    require_terminated,
+)
 
 
 def _data_lines(text: str, width: int) -> np.ndarray | None:
     """1-based numbers of the non-blank lines after the header, or None unless every one of them
-    has exactly ``width`` fields and nothing after the header is quoted."""
+    has exactly ``width`` fields, none is longer than a cell may be and nothing after the header
+    is quoted."""
     raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     newlines = np.flatnonzero(raw == ord("\n"))
     body = raw[newlines[0]:] if len(newlines) else raw[:0]
@@ -30,7 +37,7 @@ def _data_lines(text: str, width: int) -> np.ndarray | None:
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(raw)]))
     blank = (ends - starts) <= 1  # empty or a lone '\r'
-    if not np.all(blank | (per_line == width - 1)):
+    if not np.all(blank | (per_line == width - 1)) or (ends - starts).max() > MAX_CELL_CHARS:
         return None
     return np.flatnonzero(~blank[1:]) + 2
 
@@ -46,10 +53,11 @@ def read_numeric(
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Read CSV ``text`` (header on its first line): the frame (non-numeric columns as strings,
     plus ``_line``, 1-based within ``text``) and the ``numeric`` columns as a float matrix (NaN for
-    ``null_tokens``). Malformed rows and cells raise DataFormatError naming the line, the field
-    and what was ``expected`` there."""
+    ``null_tokens``). Malformed rows and cells (see :func:`formats.read_csv` and
+    :func:`formats.number_columns`) raise DataFormatError naming the line, the field and what was
+    ``expected`` there."""
     header = [h.strip().strip('"') for h in text.split("\n", 1)[0].split(",")]
-    lines = _data_lines(text, len(header))
+    lines = _data_lines(text, len(header)) if len(set(header)) == len(header) else None
     if lines is not None:
         try:
             frame = pd.read_csv(
@@ -61,8 +69,13 @@ def read_numeric(
             frame = None
         if frame is not None and len(frame) == len(lines):
             frame.columns = header
-            frame[LINE] = lines
-            return frame, frame[numeric].to_numpy(dtype=float)
+            values = frame[numeric].to_numpy()
+            # text columns where pandas read the header otherwise (control characters), and 'inf'
+            # or '1e400' read as infinity, are for the checked path below to refuse
+            if values.dtype.kind == "f" and not np.isinf(values).any():
+                require_terminated(text, source=source, location=location, column=header[-1])
+                frame[LINE] = lines
+                return frame, values
     frame = read_csv(text, source=source, location=location, required=numeric)
     values = number_columns(frame, numeric, source=source, location=location, nulls=null_tokens, expected=expected)
     return frame, values

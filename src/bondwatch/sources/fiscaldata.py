@@ -23,6 +23,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import AUCTIONS, check
 from bondwatch.sources.formats import LINE, NULL_TOKENS, booleans, dates, decode, load_json, number_columns, read_csv
 from bondwatch.tenors import auction_cycle
 
@@ -110,6 +111,9 @@ def tidy(frame: pd.DataFrame, location: str) -> pd.DataFrame:
         raise DataFormatError(
             SOURCE, location, f"missing field(s) {', '.join(missing)}; expected auctions_query rows"
         )
+    twice = frame.columns[frame.columns.duplicated()]
+    if len(twice):
+        raise DataFormatError(SOURCE, location, f"field {twice[0]!r} is given twice (under two names?)")
     kw = {"source": SOURCE, "location": location}
     out = pd.DataFrame(index=frame.index)
     out["source"] = SOURCE
@@ -139,6 +143,8 @@ def tidy(frame: pd.DataFrame, location: str) -> pd.DataFrame:
     comp = out["comp_accepted_usd"].where(out["comp_accepted_usd"] > 0)
     for who in ("dealer", "direct", "indirect"):
         out[f"{who}_pct"] = out[f"{who}_accepted_usd"] / comp * 100.0
+    published = {column: field for field, column in NUMERIC.items()} | {"median_yield": "avg_med_yield"}
+    check(out, AUCTIONS, source=SOURCE, location=location, lines=frame[LINE], names=published)
     held = out["bid_to_cover"].notna() | out["comp_accepted_usd"].notna()
     return out[held].reset_index(drop=True)
 
@@ -151,6 +157,10 @@ def _from_json(text: str, location: str) -> tuple[pd.DataFrame, datetime | None]
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise DataFormatError(SOURCE, location, "expected a JSON object with a 'data' list of auctions")
     rows = payload["data"]
+    meta = payload.get("meta")
+    count = meta.get("count") if isinstance(meta, dict) else None
+    if count is not None and str(count) != str(len(rows)):  # a page cut short
+        raise DataFormatError(SOURCE, f"{location} meta.count", f"= {count!r} but the page holds {len(rows)} records")
     frame = pd.DataFrame(rows, dtype=object)
     frame[LINE] = [f"record {i + 1}" for i in range(len(frame))]
     return frame, None

@@ -30,6 +30,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError, SourceUnavailableError, UsageError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import Rules, Span, check_wide
 from bondwatch.sources.fastcsv import read_numeric
 from bondwatch.sources.formats import LINE, decode, load_json
 
@@ -41,6 +42,8 @@ KEY_ENV = "FRED_API_KEY"
 EXTRA_ENV = "BONDWATCH_FRED_SERIES"  # comma-separated further IDs for `bondwatch update`
 NULLS = ("", ".", "NA", "#N/A")  # FRED's "no observation" (older downloads: '.')
 _ID = re.compile(r"^[A-Z0-9_]{1,40}$")
+# any series: no range fits every one; dates from 1776 (before FRED's oldest observations), one row per date
+RULES = Rules(spans=(Span(("date",), "1776-01-01"),), key=("date",))
 
 # series_id -> (title, units, frequency), as FRED titles them
 KNOWN: dict[str, tuple[str, str, str]] = {
@@ -95,6 +98,7 @@ def _parse_csv(text: str, location: str) -> tuple[pd.DataFrame, list[str]]:
             SOURCE, f"{location} line {frame[LINE].iloc[i]}",
             f"date {frame[header[0]].iloc[i]!r}: expected YYYY-MM-DD",
         )
+    check_wide(dates, ids, values, RULES, source=SOURCE, location=location, lines=frame[LINE])
     return _long(dates, dict(zip(ids, values.T))), ids
 
 
@@ -121,6 +125,8 @@ def _parse_json(text: str, location: str) -> tuple[pd.DataFrame, list[str]]:
             SOURCE, f"{location} observation {i + 1}",
             f"date {observations['date'].iloc[i]!r}, value {raw.iloc[i]!r}: expected YYYY-MM-DD and a number or '.'",
         )
+    check_wide(dates, [series_id], values.to_numpy(dtype=float)[:, None], RULES, source=SOURCE, location=location,
+               lines=[f"observation {i + 1}" for i in range(len(dates))])
     return _long(dates, {series_id: values.to_numpy(dtype=float)}), [series_id]
 
 

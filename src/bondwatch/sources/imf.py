@@ -31,7 +31,15 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError, NotFoundError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import LINE, decode, load_json, number_columns, read_csv
+from bondwatch.sources.checks import Rules, check
+from bondwatch.sources.formats import (
+    LINE,
+    decode,
+    load_json,
+    number_columns,
+    read_csv,
+    require_terminated,
+)
 
 SOURCE = "IMF World Economic Outlook"
 DATAMAPPER = "https://www.imf.org/external/datamapper/api/v1"
@@ -50,6 +58,9 @@ _FILE_VINTAGE = re.compile(r"(\d{4})-(\d{2})")
 _FILE_WEO = re.compile(r"WEO([A-Z][a-z]{2})(\d{4})", re.I)
 _ISO = re.compile(r"^[A-Z]{3}$")
 _NULL = ("", "n/a", "--", "NA", "n.a.")
+FIRST_YEAR = 1980  # the WEO database starts in 1980
+PROJECTION_YEARS = 10  # WEO projects five years ahead; a release carries no year later than this
+RULES = Rules(key=("iso", "subject_code"))  # one row per country and subject
 
 
 def _vintage(text: str, location: str) -> str:
@@ -87,13 +98,20 @@ def _parse_table(text: str, location: str) -> pd.DataFrame:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     lines = text.rstrip().split("\n")
+    table_lines = len(lines)
     while lines and len(lines[-1].split(delimiter)) < 5:  # closing release line, blank lines
         lines.pop()
-    frame = read_csv("\n".join(lines), source=SOURCE, location=location, delimiter=delimiter,
+    if len(lines) == table_lines:  # the last table row ends the file: it must be complete
+        require_terminated(text, source=SOURCE, location=location, delimiter=delimiter)
+    frame = read_csv("\n".join(lines) + "\n", source=SOURCE, location=location, delimiter=delimiter,
                      required=("ISO", "WEO Subject Code", "Units", "Scale"))
     years = [c for c in frame.columns if re.fullmatch(r"\d{4}", c)]
     if not years:
         raise DataFormatError(SOURCE, f"{location} line 1", "no year columns (1980 ... 2030)")
+    last_year = datetime.now().year + PROJECTION_YEARS
+    odd_year = next((y for y in years if not FIRST_YEAR <= int(y) <= last_year), None)
+    if odd_year:
+        raise DataFormatError(SOURCE, f"{location} line 1", f"column {odd_year!r}: expected a year from {FIRST_YEAR} to {last_year}")
     bad_iso = ~frame["ISO"].str.strip().str.match(_ISO)
     if bad_iso.any():
         i = int(bad_iso.to_numpy().nonzero()[0][0])
@@ -107,6 +125,8 @@ def _parse_table(text: str, location: str) -> pd.DataFrame:
                        expected="a number, n/a or --", name=lambda row, year: f"{subjects.iloc[row]} {year}"),
         columns=years, index=frame.index,
     )
+    check(values.assign(iso=frame["ISO"].str.strip(), subject_code=subjects), RULES, source=SOURCE,
+          location=location, lines=frame[LINE])
     long = values.assign(
         iso=frame["ISO"].str.strip(), subject_code=subjects,
         units=frame["Units"].str.strip(), scale=frame["Scale"].str.strip(),
@@ -123,18 +143,30 @@ def _parse_datamapper(text: str, location: str) -> pd.DataFrame:
     values = payload.get("values") if isinstance(payload, dict) else None
     if not isinstance(values, dict):
         raise DataFormatError(SOURCE, location, "expected a DataMapper answer {'values': {INDICATOR: {ISO: {year: value}}}}")
+    nested = [(code, by_country) for code, by_country in values.items()
+              if not isinstance(by_country, dict) or not all(isinstance(v, dict) for v in by_country.values())]
+    if nested:
+        raise DataFormatError(SOURCE, f"{location} values.{nested[0][0]}", "expected {ISO: {year: value}}")
     rows = [
-        (iso, code, int(year), value)
+        (iso, code, year, value)
         for code, by_country in values.items()
         for iso, by_year in by_country.items()
         for year, value in by_year.items()
         if value is not None
     ]
-    frame = pd.DataFrame(rows, columns=["iso", "subject_code", "year", "value"])
-    bad = ~frame["iso"].str.match(_ISO)
+    frame = pd.DataFrame(rows, columns=["iso", "subject_code", "year", "value"], dtype=object)
+    years = pd.to_numeric(frame["year"].where(frame["year"].str.fullmatch(r"\d{4}", na=False)), errors="coerce")
+    numbers = frame["value"].map(lambda v: float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan)
+    last_year = datetime.now().year + PROJECTION_YEARS
+    bad = (~frame["iso"].str.match(_ISO, na=False) | ~years.between(FIRST_YEAR, last_year)
+           | ~np.isfinite(numbers.to_numpy(dtype=float)))
     if bad.any():
-        raise DataFormatError(SOURCE, location, f"country {frame['iso'][bad].iloc[0]!r}: expected a 3-letter ISO code")
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+        iso, code, year, value = frame[bad].iloc[0]
+        raise DataFormatError(
+            SOURCE, f"{location} values.{code}.{iso}", f"year {year!r} = {value!r}: expected a 3-letter ISO code, "
+            f"a year from {FIRST_YEAR} to {last_year} and a finite number",
+        )
+    frame["year"], frame["value"] = years.astype(int), numbers.astype(float)
     frame[["units", "scale", "estimate"]] = None
     return frame
 

@@ -25,8 +25,9 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import YIELD_PCT, Rules, Span, check_wide
 from bondwatch.sources.fastcsv import curve_rows, read_numeric
-from bondwatch.sources.formats import LINE, decode
+from bondwatch.sources.formats import LINE, decode, require_terminated
 
 SOURCE = "MOF Japan JGB yields"
 CURVE = "jp_mof"
@@ -51,6 +52,7 @@ _ERA_TEXT = re.compile(r"(?:[MTSHR][0-9]{1,2}[./][0-9]{1,2}[./][0-9]{1,2}(?:\n|$
 _ERA_TO_FIELDS = str.maketrans({**{era: f"{era}," for era in "MTSHR"}, ".": ",", "/": ","})
 _DATE_START = re.compile(r"^\s*\"?(?:[MTSHR]\s*(?:\d|元)|明治|大正|昭和|平成|令和|\d)")
 _TENOR = re.compile(r"^(\d{1,2})(?:年|Y)$")
+RULES = Rules(bounds=(YIELD_PCT,), spans=(Span(("date",), "1974-09-24"),), key=("date",))  # first quote: 1974-09-24
 
 
 def era_date(text: str) -> date:
@@ -152,7 +154,9 @@ def _table_text(text: str, location: str) -> tuple[str, int]:
     last = len(lines)
     while last > header + 1 and not _DATE_START.match(lines[last - 1]):
         last -= 1  # trailing notes (※...) and blank lines
-    return "\n".join(lines[header:last]), header
+    if last == len(lines):  # the last dated row ends the file: it must be complete
+        require_terminated(text, source=SOURCE, location=location)
+    return "\n".join(lines[header:last]) + "\n", header
 
 
 def parse(data: bytes, location: str) -> Parsed:
@@ -174,6 +178,7 @@ def parse(data: bytes, location: str) -> Parsed:
         stamps = _era_dates(raw_dates, frame[LINE], location)
     else:
         stamps = _gregorian_dates(raw_dates, frame[LINE], location)
+    check_wide(stamps, list(tenors), values, RULES, source=SOURCE, location=location, lines=frame[LINE])
     out = curve_rows(CURVE, stamps.to_numpy(), [f"{y}Y" for y in tenors.values()], list(tenors.values()), values)
     if out.empty:
         raise DataFormatError(SOURCE, location, "no quoted yields in the file")

@@ -21,7 +21,7 @@ Source: https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Docum
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import httpx
 import pandas as pd
@@ -29,7 +29,8 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import decode
+from bondwatch.sources.checks import Bound, Rules, Span, check
+from bondwatch.sources.formats import MAX_CELL_CHARS, decode, to_number
 
 SOURCE = "TIC major foreign holders"
 BASE = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/"
@@ -60,6 +61,9 @@ _FOOTNOTE = re.compile(r"\s*\d+/\s*$")
 _SERIES_MARK = re.compile(r"Series\s+\d+/")
 _NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$|^-?\.\d+$")
 _NA = {"n.a.", "na", "n/a", ""}
+# holdings in $ billions: not negative, below 40,000 (all marketable Treasuries are about 30,000);
+# months from 1934, when TIC reporting began. Repeated holder-months are series breaks, resolved below.
+RULES = Rules(bounds=(Bound(("holdings_bn",), 0.0, 40000.0, "holdings in $ billions"),), spans=(Span(("month",), "1934-01-01"),))
 _PUBLISHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\s*$|^\s*([A-Z][a-z]+ \d{1,2}, \d{4})\s*$")
 
 
@@ -102,14 +106,18 @@ def _break_columns(series_line: str | None, month_line: str, tabbed: bool, count
 
 
 def _published(lines: list[str]) -> str | None:
+    """The publication date under the footer (ISO), if a line holds a real one."""
     for line in lines:
         m = _PUBLISHED.match(line.split("\t")[0])
-        if m and m.group(1):
-            year = int(m.group(3))
-            year += 2000 if year < 100 else 0
-            return f"{year:04d}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
-        if m and m.group(4):
-            return datetime.strptime(m.group(4), "%B %d, %Y").date().isoformat()
+        try:
+            if m and m.group(1):
+                year = int(m.group(3))
+                year += 2000 if year < 100 else 0
+                return date(year, int(m.group(1)), int(m.group(2))).isoformat()
+            if m and m.group(4):
+                return datetime.strptime(m.group(4), "%B %d, %Y").date().isoformat()
+        except ValueError:  # 2/30/2026, 'Fbruary 18, 2026': not a date
+            continue
     return None
 
 
@@ -132,11 +140,13 @@ def parse(data: bytes, location: str) -> Parsed:
     breaks: set[int] = set()
     last_series_line: str | None = None
     in_official = False
-    footer_at = len(lines)
+    footer_at: int | None = None
     for number, line in enumerate(lines, start=1):
         if line.startswith("Department of the Treasury"):
             footer_at = number
             break
+        if len(line) > MAX_CELL_CHARS:
+            raise DataFormatError(SOURCE, f"{location} line {number}", f"{len(line)} characters; expected at most {MAX_CELL_CHARS}")
         cells = _fields(line, tabbed)
         label = cells[0].strip()
         if "Series" in line and _SERIES_MARK.search(line):
@@ -148,7 +158,7 @@ def parse(data: bytes, location: str) -> Parsed:
             continue
         if label == "Country" and month_numbers:
             years = [c.strip() for c in cells[1:] if c.strip()]
-            if len(years) != len(month_numbers) or not all(y.isdigit() for y in years):
+            if len(years) != len(month_numbers) or not all(y.isascii() and y.isdigit() and len(y) == 4 for y in years):
                 raise DataFormatError(
                     SOURCE, f"{location} line {number}", f"{len(years)} years under {len(month_numbers)} months"
                 )
@@ -181,18 +191,20 @@ def parse(data: bytes, location: str) -> Parsed:
         for column, (month, raw) in enumerate(zip(months, values)):
             if raw.lower() in _NA:
                 continue
-            if raw == "*":
-                value = 0.0
-            elif _NUMBER.match(raw):
-                value = float(raw.replace(",", ""))
-            else:
-                raise DataFormatError(
-                    SOURCE, f"{location} line {number}", f"{label!r} {month:%b %Y} = {raw!r}: expected $ billions, 'n.a.' or '*'"
-                )
+            try:
+                value = 0.0 if raw == "*" else to_number(raw, "$ billions, 'n.a.' or '*'")
+            except ValueError as exc:
+                raise DataFormatError(SOURCE, f"{location} line {number}", f"{label!r} {month:%b %Y} = {raw!r}: expected {exc}") from None
             records.append((name, month, value, column in breaks, column, number))
     if not records:
         raise DataFormatError(SOURCE, location, "no holdings rows under a month/Country header (truncated?)")
+    if footer_at is None:  # the history file's last note has no line terminator: the footer tells
+        raise DataFormatError(
+            SOURCE, f"{location} line {len(lines)}",
+            "no 'Department of the Treasury/Federal Reserve Board' footer after the tables: the file is truncated",
+        )
     frame = pd.DataFrame(records, columns=["country", "month", "holdings_bn", "series_break", "column", "line"])
+    check(frame, RULES, source=SOURCE, location=location, lines=frame["line"])
     frame = _resolve_duplicates(frame)
     vintage = _published(lines[footer_at - 1: footer_at + 5])
     last = frame["month"].max()

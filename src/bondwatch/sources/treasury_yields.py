@@ -18,6 +18,7 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
+from bondwatch.sources.checks import YIELD_PCT, Rules, Span, check_wide
 from bondwatch.sources.fastcsv import curve_rows, read_numeric
 from bondwatch.sources.formats import LINE, at_line, decode, number_columns
 
@@ -33,6 +34,7 @@ _NULLS = ("", "N/A", "nan", "None")  # cells with no yield (tenors not yet issue
 _EXPECTED = "a yield in percent"
 _LABEL = re.compile(r"^(\d+(?:\.\d+)?)\s*(mo|yr)$", re.I)
 _XML_FIELD = re.compile(r"^BC_(\d+)(?:_(\d+))?(MONTH|YEAR)$")
+RULES = Rules(bounds=(YIELD_PCT,), spans=(Span(("date",), "1990-01-02"),), key=("date",))  # first curve: 1990-01-02
 _NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "m": "http://schemas.microsoft.com/ado/2007/08/dataservices/metadata",
@@ -49,8 +51,11 @@ def _tenor(label: str) -> tuple[str, float] | None:
     return (f"{number} Mo", float(number) / 12) if unit == "mo" else (f"{number} Yr", float(number))
 
 
-def _long(dates: pd.Series, tenors: dict[str, tuple[str, float]], values: np.ndarray) -> pd.DataFrame:
-    """Wide yields (``values``: one column per tenor of ``tenors``) -> long ``yield_curves`` rows."""
+def _long(dates: pd.Series, tenors: dict[str, tuple[str, float]], values: np.ndarray, lines: pd.Series,
+          location: str) -> pd.DataFrame:
+    """Wide yields (``values``: one column per tenor of ``tenors``; ``lines`` the rows' places in
+    the file), checked against :data:`RULES` -> long ``yield_curves`` rows."""
+    check_wide(dates, [t[0] for t in tenors.values()], values, RULES, source=SOURCE, location=location, lines=lines)
     out = curve_rows(CURVE, dates.to_numpy(), [t[0] for t in tenors.values()], [t[1] for t in tenors.values()], values)
     return out.sort_values(["date", "tenor_years"]).reset_index(drop=True)
 
@@ -84,7 +89,7 @@ def _parse_csv(text: str, location: str) -> pd.DataFrame:
     frame, values = read_numeric(
         text, source=SOURCE, location=location, numeric=list(tenors), null_tokens=_NULLS, expected=_EXPECTED
     )
-    return _long(_parse_dates(frame[date_col], frame[LINE], location), tenors, values)
+    return _long(_parse_dates(frame[date_col], frame[LINE], location), tenors, values, frame[LINE], location)
 
 
 def _parse_xml(text: str, location: str) -> pd.DataFrame:
@@ -95,7 +100,7 @@ def _parse_xml(text: str, location: str) -> pd.DataFrame:
         root = ElementTree.fromstring(text.encode("utf-8"))
     except DefusedXmlException as exc:
         raise DataFormatError(SOURCE, location, f"refused unsafe XML ({type(exc).__name__})") from None
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError) as exc:  # LookupError: an unknown declared encoding
         raise DataFormatError(SOURCE, location, f"malformed or truncated XML: {exc}") from None
     records: list[dict[str, str]] = []
     for number, props in enumerate(root.iter(f"{{{_NS['m']}}}properties"), start=1):
@@ -117,7 +122,7 @@ def _parse_xml(text: str, location: str) -> pd.DataFrame:
             label = f"{m.group(1)}.{m.group(2)}" if m.group(2) else m.group(1)
             tenors[column] = (f"{label} Mo", number / 12) if m.group(3) == "MONTH" else (f"{label} Yr", number)
     values = number_columns(frame, list(tenors), source=SOURCE, location=location, nulls=_NULLS, expected=_EXPECTED)
-    return _long(frame["NEW_DATE"], tenors, values)
+    return _long(frame["NEW_DATE"], tenors, values, frame[LINE], location)
 
 
 def parse(data: bytes, location: str) -> Parsed:

@@ -58,7 +58,8 @@ import pandas as pd
 from bondwatch import http
 from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
-from bondwatch.sources.formats import NULL_TOKENS, decode
+from bondwatch.sources.checks import AUCTIONS, check
+from bondwatch.sources.formats import NULL_TOKENS, decode, to_number
 from bondwatch.tenors import auction_cycle
 
 SOURCE = "treasurydirect"
@@ -85,6 +86,11 @@ AMOUNTS = {  # AuctionResults element -> column, US dollars
     "IndirectBidderAccepted": "indirect_accepted_usd",
     "SOMAAccepted": "soma_accepted_usd",
 }
+ELEMENTS = {  # column -> the element it is read from, where the units agree
+    **{column: element for element, column in AMOUNTS.items()}, "cusip": "CUSIP", "auction_date": "AuctionDate",
+    "issue_date": "IssueDate", "maturity_date": "MaturityDate", "high_yield": "HighYield",
+    "median_yield": "MedianYield", "low_yield": "LowYield", "bid_to_cover": "BidToCoverRatio",
+}
 SECURITY_TYPES = {"BILL": "Bill", "CMB": "CMB", "NOTE": "Note", "BOND": "Bond", "TIPS": "Note", "FRN": "Note"}
 _TERM_TOKEN = re.compile(r"(\d+)-(YEAR|MONTH|WEEK|DAY)S?")
 _CUSIP = re.compile(r"[0-9A-Z]{9}")
@@ -109,7 +115,7 @@ def _read_root(text: str, location: str):
     except DefusedXmlException as exc:
         problem = f"refused unsafe XML ({type(exc).__name__}: entities or DTDs are not allowed)"
         raise _fail(location, "", problem) from None
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError) as exc:  # LookupError: an unknown declared encoding
         problem = f"malformed or truncated XML ({exc}); expected an R_YYYYMMDD_N.xml results file"
         raise _fail(location, "", problem) from None
 
@@ -147,9 +153,9 @@ def _number(fields: dict[str, str], name: str, section: str, location: str, what
     if value is None:
         return np.nan
     try:
-        return float(value.replace(",", ""))
-    except ValueError:
-        raise _fail(location, section, f"<{name}> = {value!r}: expected {what}") from None
+        return to_number(value, what)
+    except ValueError as exc:
+        raise _fail(location, section, f"<{name}> = {value!r}: expected {exc}") from None
 
 
 def _date(fields: dict[str, str], name: str, section: str, location: str) -> pd.Timestamp | None:
@@ -273,6 +279,7 @@ def parse(data: bytes, location: str) -> Parsed:
     frame["reopening"] = frame["reopening"].astype("boolean")
     for column in ("auction_date", "issue_date", "maturity_date"):
         frame[column] = pd.to_datetime(frame[column])
+    check(frame, AUCTIONS, source=PUBLISHER, location=location, lines=["<AuctionData>"], names=ELEMENTS)
     vintage = f"results of the {auction_date.date().isoformat()} auction of {cusip}"
     return Parsed("auction_results", frame, KEY, vintage)
 
