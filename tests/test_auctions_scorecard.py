@@ -186,3 +186,24 @@ def test_api_returns_dataframes(home_with_auctions):
         bw.auction("912810ZZ4")
     with pytest.raises(UsageError):
         bw.auctions(tenor="banana")
+
+
+def test_a_blank_curve_tail_says_why():
+    from bondwatch.service.auctions import _curve_caveats
+
+    card = {"kind": "nominal", "curve_yield": None, "auction_date": "2025-08-07"}
+    assert _curve_caveats(card, "2025-07-11") == [
+        "no curve tail: the US par curve held ends 2025-07-11, before this auction "
+        "(`bondwatch update` adds later curves)"
+    ]
+    assert _curve_caveats(card, None) == ["no curve tail: no US par curve is held (`bondwatch update` imports it)"]
+    assert _curve_caveats({**card, "curve_yield": 4.84}, "2025-07-11") == []
+    assert _curve_caveats({**card, "kind": "tips"}, "2025-07-11") == []
+
+
+def test_the_card_after_the_last_curve_day_carries_the_caveat(home_with_auctions, capsys):
+    code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-08-07")
+    assert code == 0
+    assert "note: no curve tail: the US par curve held ends 2025-07-11, before this auction" in out
+    code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
+    assert json.loads(out)["caveats"] == []

@@ -21,6 +21,7 @@ JSON_FIELDS = (
     "auction_date", "cusip", "security_term", "original_term", "original_tenor", "reopening", "offering_amount",
     "high_yield", "median_yield", "bid_to_cover", "indirect_pct", "direct_pct", "dealer_pct",
     "tail_curve_bp", "tail_median_bp", "tail_prior_curve_bp", "vs_last6", "percentile_10y", "verdict", "reasons",
+    "caveats",
     "sources",
 )
 
@@ -55,12 +56,13 @@ def render_card(card: dict) -> str:
             f" (score {card['score']:+.2f})" if card["score"] is not None else ""
         )
     reasons = "\n".join(f"  - {r}" for r in card["reasons"])
+    caveats = [f"note: {c}" for c in card.get("caveats", [])]
     sources = "\n".join(
         f"  {s['used_for']}: {s['publisher']} ({s['location']}, retrieved {s['retrieved_at'][:10]}, {s['vintage']})"
         for s in card.get("sources", [])
     )
     return "\n".join(
-        [head, yields, "", body, "", verdict, reasons, "",
+        [head, yields, *caveats, "", body, "", verdict, reasons, "",
          "shares are % of competitive accepted (SOMA and non-competitive excluded); "
          "the curve tail uses the end-of-day par curve, so post-auction moves leak in (not scored);",
          "tail weights follow their agreement with published when-issued tails (docs/methods.md)",

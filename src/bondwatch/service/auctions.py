@@ -75,6 +75,8 @@ def rebuild_scorecards(writer: store.Writer) -> int:
         pd.Timestamp(d).strftime("%Y-%m-%d"): pid for d, pid in curve.groupby("date")["provenance_id"].max().items()
     }
     cards = score_auctions(merged, curve)
+    curve_end = writer.frame("SELECT max(date) AS last FROM yield_curves WHERE curve = 'us_par'")["last"].iloc[0]
+    curve_end = None if pd.isna(curve_end) else pd.Timestamp(curve_end).strftime("%Y-%m-%d")
     origins: dict[tuple[str, str], list[tuple[str, int]]] = {}
     ordered = results.sort_values("source", key=lambda s: s.map(SOURCE_PRIORITY), kind="stable")
     days = pd.to_datetime(ordered["auction_date"]).dt.strftime("%Y-%m-%d")
@@ -94,6 +96,7 @@ def rebuild_scorecards(writer: store.Writer) -> int:
             curve_pid = curve_provenance.get(day)
             if curve_pid is not None and priced is not None:
                 card["sources"].append(source_entry(curve_pid, "us_par", used_for))
+        card["caveats"] = _curve_caveats(card, curve_end)
         texts.append(encode(card))
     table = pd.DataFrame(
         {
@@ -107,6 +110,18 @@ def rebuild_scorecards(writer: store.Writer) -> int:
     )
     writer.replace_table("auction_scorecards", table)
     return len(cards)
+
+
+def _curve_caveats(card: dict, curve_end: str | None) -> list[str]:
+    """Why a nominal auction's curve tails are blank when the par curve held ends before it."""
+    if card["kind"] not in ("nominal", "bill", "cmb") or card["curve_yield"] is not None:
+        return []
+    if curve_end is None:
+        return ["no curve tail: no US par curve is held (`bondwatch update` imports it)"]
+    if card["auction_date"] > curve_end:
+        return [f"no curve tail: the US par curve held ends {curve_end}, before this auction "
+                "(`bondwatch update` adds later curves)"]
+    return []
 
 
 def _source_entry(provenance: dict[int, dict], pid: int, name: str, used_for: str) -> dict[str, Any]:
