@@ -207,3 +207,20 @@ def test_the_card_after_the_last_curve_day_carries_the_caveat(home_with_auctions
     assert "note: no curve tail: the US par curve held ends 2025-07-11, before this auction" in out
     code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
     assert json.loads(out)["caveats"] == []
+
+
+def test_after_curve_fit_the_card_shows_the_svensson_tail_at_the_exact_maturity(home_with_auctions, capsys):
+    code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
+    before = json.loads(out)
+    assert before["fitted_curve_yield"] is None and before["tail_fitted_curve_bp"] is None
+    assert run_cli(capsys, "curve", "fit", "us", "--since", "2025")[0] == 0
+    code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
+    card = json.loads(out)
+    # 912810UK2 matures 2055-05-15: 10,929 days = 29.922 years; the Svensson par yield there
+    assert card["fitted_curve_yield"] == pytest.approx(4.8962, abs=5e-4)
+    assert card["tail_fitted_curve_bp"] == pytest.approx((4.844 - card["fitted_curve_yield"]) * 100, abs=0.051)
+    assert any("Svensson fit" in s["used_for"] for s in card["sources"])
+    # shown beside the linear close-curve tail, never scored: the verdict is unchanged
+    assert (card["score"], card["verdict"], card["tail_curve_bp"]) == (before["score"], before["verdict"], before["tail_curve_bp"])
+    code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12")
+    assert "Svensson fit of the close curve at the exact maturity 4.896%: tail -5.2 bp (shown, not scored)" in out

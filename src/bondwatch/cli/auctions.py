@@ -20,9 +20,8 @@ METRIC_ROWS = (
 JSON_FIELDS = (
     "auction_date", "cusip", "security_term", "original_term", "original_tenor", "reopening", "offering_amount",
     "high_yield", "median_yield", "bid_to_cover", "indirect_pct", "direct_pct", "dealer_pct",
-    "tail_curve_bp", "tail_median_bp", "tail_prior_curve_bp", "vs_last6", "percentile_10y", "verdict", "reasons",
-    "caveats",
-    "sources",
+    "tail_curve_bp", "tail_median_bp", "tail_prior_curve_bp", "fitted_curve_yield", "tail_fitted_curve_bp",
+    "vs_last6", "percentile_10y", "verdict", "reasons", "caveats", "sources",
 )
 
 
@@ -41,6 +40,9 @@ def render_card(card: dict) -> str:
         yields += f"  par curve at {card['remaining_years']:.2f}y {card['curve_yield']:.3f}% (close)"
     if card.get("prior_curve_yield") is not None:
         yields += f", {card['prior_curve_yield']:.3f}% ({card['prior_curve_date']} close)"
+    if card.get("fitted_curve_yield") is not None:
+        yields += (f"\nSvensson fit of the close curve at the exact maturity {card['fitted_curve_yield']:.3f}%: "
+                   f"tail {card['tail_fitted_curve_bp']:+.1f} bp (shown, not scored)")
     rows = []
     for key, label, digits, _ in METRIC_ROWS:
         s = card["vs_last6"][key]

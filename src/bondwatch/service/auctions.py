@@ -75,6 +75,7 @@ def rebuild_scorecards(writer: store.Writer) -> int:
         pd.Timestamp(d).strftime("%Y-%m-%d"): pid for d, pid in curve.groupby("date")["provenance_id"].max().items()
     }
     cards = score_auctions(merged, curve)
+    _add_fitted_curve_tails(writer, cards)
     curve_end = writer.frame("SELECT max(date) AS last FROM yield_curves WHERE curve = 'us_par'")["last"].iloc[0]
     curve_end = None if pd.isna(curve_end) else pd.Timestamp(curve_end).strftime("%Y-%m-%d")
     origins: dict[tuple[str, str], list[tuple[str, int]]] = {}
@@ -92,6 +93,7 @@ def rebuild_scorecards(writer: store.Writer) -> int:
         for day, used_for, priced in (
             (card["auction_date"], "par curve for tail_curve_bp", card["curve_yield"]),
             (card["prior_curve_date"], "prior-day par curve for tail_prior_curve_bp", card["prior_curve_yield"]),
+            (card["auction_date"], "Svensson fit of the par curve for tail_fitted_curve_bp", card["fitted_curve_yield"]),
         ):
             curve_pid = curve_provenance.get(day)
             if curve_pid is not None and priced is not None:
@@ -110,6 +112,37 @@ def rebuild_scorecards(writer: store.Writer) -> int:
     )
     writer.replace_table("auction_scorecards", table)
     return len(cards)
+
+
+def _add_fitted_curve_tails(writer: store.Writer, cards: list[dict]) -> None:
+    """Set ``fitted_curve_yield`` (percent) and ``tail_fitted_curve_bp`` on each card: the Svensson
+    fit of the auction day's par curve (table ``curve_fits``) priced at the security's exact
+    remaining maturity, (maturity - auction date) / 365.25 years, and the high yield minus it in bp.
+    Shown beside the linear close-curve tail, not scored (the fit is of the same end-of-day curve);
+    None where the day has no stored fit (`bondwatch curve fit us` fits every day, and imports
+    then refit new days) or the security is not a nominal coupon."""
+    import pandas as pd
+
+    from bondwatch.analytics.curve_fit import fitted_par_yield
+
+    fits = writer.frame(
+        "SELECT date, beta0, beta1, beta2, beta3, tau1, tau2 FROM curve_fits "
+        "WHERE curve = 'us_par' AND model = 'svensson' AND tau1 IS NOT NULL "
+        "AND date IN (SELECT DISTINCT auction_date FROM auction_results)"
+    )
+    params = {
+        pd.Timestamp(day).strftime("%Y-%m-%d"): row
+        for day, row in zip(fits["date"], fits[["beta0", "beta1", "beta2", "beta3", "tau1", "tau2"]].to_numpy(float))
+    }
+    for card in cards:
+        card["fitted_curve_yield"] = card["tail_fitted_curve_bp"] = None
+        day = params.get(card["auction_date"])
+        if day is None or card["kind"] != "nominal" or card["high_yield"] is None or not card["maturity_date"]:
+            continue
+        years = (Date.fromisoformat(card["maturity_date"]) - Date.fromisoformat(card["auction_date"])).days / 365.25
+        fitted = fitted_par_yield(day, years)
+        card["fitted_curve_yield"] = round(fitted, 4)
+        card["tail_fitted_curve_bp"] = round((card["high_yield"] - fitted) * 100.0, 1)
 
 
 def _curve_caveats(card: dict, curve_end: str | None) -> list[str]:

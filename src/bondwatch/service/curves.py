@@ -145,6 +145,10 @@ def fit_curves(
     if stale:
         with store.writing(warehouse) as writer:
             fitted = refit(writer, [curve]).get(curve, 0)
+            if curve == "us_par" and fitted:  # auction cards price their tails on the US fits
+                from bondwatch.service.auctions import rebuild_scorecards
+
+                rebuild_scorecards(writer)
     seconds = time.perf_counter() - began
     with store.Warehouse(warehouse) as wh:
         rows = wh.frame("SELECT * FROM curve_fits WHERE curve = ? AND (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?) "
