@@ -234,3 +234,12 @@ def test_tic_without_its_footer_is_truncated():
     with pytest.raises(DataFormatError, match=r"mfh\.txt line 9: field 'holdings_bn' = -1,185\.5: expected holdings"):
         tic.parse(negative, "mfh.txt")
 
+
+
+@pytest.mark.parametrize("cell", ["12", "40%", "June", "12 June"])
+def test_a_date_cell_is_never_guessed(cell):
+    from bondwatch.sources.formats import dates
+
+    frame = pd.DataFrame({"record_date": ["2025-06-12", "06/13/2025", cell], "_line": [2, 3, 4]})
+    with pytest.raises(DataFormatError, match=r"f\.csv line 4: .*record_date"):
+        dates(frame, "record_date", source="test", location="f.csv")

@@ -307,7 +307,7 @@ def dates(
     raw = _stripped_cells(frame, [column]).set_axis(frame.index)
     null = raw.isin(NULL_TOKENS)
     try:
-        parsed = pd.to_datetime(raw.where(~null), format=fmt, errors="coerce")
+        parsed = _strict_dates(raw.where(~null), fmt)
     except ValueError:  # a mix of time zones, which one column cannot hold
         parsed = None
     if parsed is None or parsed.dt.tz is not None:  # no publisher dates its rows with a time zone
@@ -318,10 +318,22 @@ def dates(
     return parsed
 
 
+def _strict_dates(cells: pd.Series, fmt: str | None) -> pd.Series:
+    """Cells as datetime64 in ``fmt``, else in ISO 8601 or MM/DD/YYYY; NaT for anything else.
+    Never dateutil's guessing, which reads '12' as the 12th of this month and '40%' as 1940."""
+    if fmt is not None:
+        return pd.to_datetime(cells, format=fmt, errors="coerce")
+    parsed = pd.to_datetime(cells, format="ISO8601", errors="coerce")
+    retry = parsed.isna() & cells.notna()
+    if retry.any():
+        parsed = parsed.where(~retry, pd.to_datetime(cells.where(retry), format="%m/%d/%Y", errors="coerce"))
+    return parsed
+
+
 def _zoneless_date(text: object, fmt: str | None) -> pd.Timestamp:
     """One cell as a Timestamp, or NaT if it is not a date or carries a time zone."""
     try:
-        stamp = pd.to_datetime(text, format=fmt, errors="coerce")
+        stamp = _strict_dates(pd.Series([text], dtype=object), fmt).iloc[0]
     except ValueError:
         return pd.NaT
     return stamp if stamp is pd.NaT or stamp.tzinfo is None else pd.NaT
