@@ -41,6 +41,7 @@ PAGES = {
     "home": ("/", "Markets"),
     "auction": ("/auction", "Auctions"),
     "curves": ("/curves", "Curves"),
+    "series": ("/series", "Series"),
     "foreign": ("/foreign", "Foreign demand"),
     "debt": ("/debt", "Debt"),
     "trade": ("/trade", "Trade"),

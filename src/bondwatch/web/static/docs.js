@@ -16,6 +16,7 @@
       <ul>${params}</ul><form data-path="${esc(path)}">${form} <button>Try</button></form></section>`;
   }
   main.innerHTML = html;
+  main.dataset.state = "ready";
   main.addEventListener("submit", (event) => {
     event.preventDefault();
     const formEl = event.target;
