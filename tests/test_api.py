@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from bondwatch.service.auctions import FLAT_COLUMNS
 from bondwatch.web.app import create_app
 from tests.conftest import home_holding, need_mirror, run_cli
-from tests.web_fixture import FRED_CSV, build_fixture_warehouse, write_fixture_mirror
+from tests.web_fixture import build_fixture_warehouse, write_fixture_mirror
 
 # the 2025-06-12 30-year reopening, as published (TreasuryDirect / Fiscal Data)
 PUBLISHED_UK2 = {"high_yield": 4.844, "bid_to_cover": 2.43, "indirect_pct": 65.16, "direct_pct": 23.42,
@@ -222,19 +222,21 @@ def test_an_update_beside_the_server_never_breaks_a_request_and_shows_once_done(
         readers = [threading.Thread(target=hammer) for _ in range(3)]
         for reader in readers:
             reader.start()
+        seen = []
         try:
             for _ in range(2):
                 update(from_dir=mirror, warehouse=path)
-                (mirror / "fred" / "DGS30.csv").write_text(
-                    FRED_CSV["DGS10"].replace("DGS10", "DGS30"), encoding="utf-8")
+                seen.append(len(live.get("/api/v1/series/DGS30?since=2025-06-01").json()["data"]))
+                (mirror / "fred" / "DGS30.csv").write_text(  # the second update: two more days (FRED DGS30)
+                    "observation_date,DGS30\n2025-06-09,4.95\n2025-06-10,4.93\n2025-06-11,4.91\n2025-06-12,4.84\n",
+                    encoding="utf-8")
         finally:
             done.set()
             for reader in readers:
                 reader.join()
         assert failures == []
-        rows = live.get("/api/v1/series/DGS30?since=2025-06-12").json()["data"]
-    assert rows == [{"series_id": "DGS30", "date": "2025-06-12", "value": 4.36}]  # the second update's file
-    assert not list(tmp_path.glob(".bondwatch.duckdb.web-*"))
+    assert seen == [2, 4]  # each update's rows, never a cached answer of the previous generation
+    assert len(list(tmp_path.glob(".bondwatch.duckdb.web-*"))) == 0  # links removed at shutdown
 
 
 # ----------------------------------------------------------------------------- on the whole mirror

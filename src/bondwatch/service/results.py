@@ -17,7 +17,7 @@ from typing import Any
 
 from bondwatch import store
 from bondwatch.result import Result, Source
-from bondwatch.store.lineage import provenance_ids, provenance_records
+from bondwatch.store.lineage import Rows, provenance_ids, provenance_records
 
 WarehousePath = str | Path | None
 
@@ -49,11 +49,11 @@ def _source(record: dict[str, Any], used_for: str | None) -> Source:
     )
 
 
-def _sources(wh: store.Warehouse, used: Iterable[tuple[str, set[int]]]) -> list[Source]:
-    """One Source per (use, provenance id), in the order of ``used`` and then of the ids."""
-    used = [(what, ids) for what, ids in used if ids]
-    records = {r["id"]: r for r in provenance_records(wh, set().union(*(ids for _, ids in used)))}
-    return [_source(records[pid], what) for what, ids in used for pid in sorted(ids) if pid in records]
+def _sources(wh: store.Warehouse, used: list[tuple[str, Rows]]) -> list[Source]:
+    """One Source per (use, import of the rows used for it), in the order of ``used``, then of the ids."""
+    found = provenance_ids(wh, [rows for _, rows in used])
+    records = {r["id"]: r for r in provenance_records(wh, set().union(set(), *found))}
+    return [_source(records[pid], what) for (what, _), ids in zip(used, found) for pid in sorted(ids) if pid in records]
 
 
 def _preset_sources(cited: Iterable[tuple[str, str]], dataset: str, location: str) -> list[Source]:
@@ -122,7 +122,7 @@ def curve_result(
     frame = market.yield_curve(country, date, at=at, warehouse=warehouse)
     curve, day = frame["curve"].iloc[0], frame["date"].iloc[0]
     with store.Warehouse(warehouse) as wh:
-        sources = _sources(wh, [("yields", provenance_ids(wh, "yield_curves", {"curve": curve, "date": day}))])
+        sources = _sources(wh, [("yields", Rows("yield_curves", {"curve": curve, "date": day}))])
     meta = {"curve": curve, "name": market.CURVE_NAMES[curve], "date": day, "requested_date": date,
             "units": {"yield_pct": "percent", "tenor_years": "years"},
             "interpolation": "linear in maturity between neighbouring published tenors; no extrapolation"}
@@ -144,8 +144,8 @@ def _series_result(kind: str, frame, series_id: str, warehouse: WarehousePath, *
     first = frame["date"].iloc[0] if len(frame) else None
     last = frame["date"].iloc[-1] if len(frame) else None
     with store.Warehouse(warehouse) as wh:
-        ids = provenance_ids(wh, "series", {"series_id": series_id}, date_column="date", since=first, until=last)
-        sources = _sources(wh, [(f"{series_id} observations", ids)])
+        rows = Rows("series", {"series_id": series_id}, date_column="date", since=first, until=last)
+        sources = _sources(wh, [(f"{series_id} observations", rows)])
     return Result(kind, frame, {"series_id": series_id, **frame.attrs, **meta, "first": first, "last": last}, sources)
 
 
@@ -171,9 +171,9 @@ def foreign_result(
     code = parse_tenor(tenor)
     with store.Warehouse(warehouse) as wh:
         sources = _sources(wh, [
-            ("TIC holdings", provenance_ids(wh, "tic_holdings", {"country": country})),
-            ("indirect shares", provenance_ids(wh, "auction_results", {"tenor": code})),
-            ("foreign allotment shares", provenance_ids(wh, "allotments", {"tenor": code})),
+            ("TIC holdings", Rows("tic_holdings", {"country": country})),
+            ("indirect shares", Rows("auction_results", {"tenor": code})),
+            ("foreign allotment shares", Rows("allotments", {"tenor": code})),
         ])
     meta = {"holder": country, "tenor": code, "since": since,
             "units": {"holdings": "US$ billions", "shares": "percent"}, "caveats": list(market.CAVEATS)}
@@ -185,22 +185,21 @@ def snapshot_result(date: str | Date | None = None, *, warehouse: WarehousePath 
     from bondwatch.service.market import snapshot_rows
 
     rows = snapshot_rows(date, warehouse=warehouse)
-    used: list[tuple[str, set[int]]] = []
+    used: list[tuple[str, Rows]] = []
+    for item in rows["items"]:
+        source, day = item["source"], item["as_of"]
+        if source is None or day is None or " - " in source:
+            continue
+        if " " in source:  # 'us_par 10y': a curve node
+            curve, years = source.split(" ")
+            equal = {"curve": curve, "date": Date.fromisoformat(day), "tenor_years": float(years.rstrip("y"))}
+            used.append((item["label"], Rows("yield_curves", equal)))
+        else:
+            used.append((item["label"], Rows("series", {"series_id": source, "date": Date.fromisoformat(day)})))
+    for a in rows["auctions"]:
+        equal = {"cusip": a["cusip"], "auction_date": Date.fromisoformat(a["auction_date"])}
+        used.append((f"{a['tenor']} verdict", Rows("auction_results", equal)))
     with store.Warehouse(warehouse) as wh:
-        for item in rows["items"]:
-            source, day = item["source"], item["as_of"]
-            if source is None or day is None or " - " in source:
-                continue
-            if " " in source:  # 'us_par 10y': a curve node
-                curve, years = source.split(" ")
-                equal = {"curve": curve, "date": Date.fromisoformat(day), "tenor_years": float(years.rstrip("y"))}
-                used.append((item["label"], provenance_ids(wh, "yield_curves", equal)))
-            else:
-                used.append((item["label"], provenance_ids(wh, "series", {"series_id": source,
-                                                                          "date": Date.fromisoformat(day)})))
-        for a in rows["auctions"]:
-            equal = {"cusip": a["cusip"], "auction_date": Date.fromisoformat(a["auction_date"])}
-            used.append((f"{a['tenor']} verdict", provenance_ids(wh, "auction_results", equal)))
         sources = _sources(wh, used)
     meta = {"date": rows["date"], "change_units": "bp for percent items and spreads, else the item's unit",
             "spreads": "UST minus JGB, percentage points"}
@@ -220,13 +219,12 @@ def _debt_sources(frame, warehouse: WarehousePath, with_yields: bool) -> list[So
     from bondwatch.service.debt import YIELD_CURVE
 
     a = frame.attrs
-    vintage = next(x["value"] for x in a["assumptions"] if x["name"] == "weo_vintage") if "assumptions" in a else None
+    vintage = next(x["value"] for x in a["assumptions"] if x["name"] == "weo_vintage")
+    used = [("WEO baseline", Rows("weo", {"vintage": str(vintage), "iso": a["country"]}))]
+    if with_yields:
+        used.append(("10-year yields for the shock history",
+                     Rows("yield_curves", {"curve": YIELD_CURVE[a["country"]], "tenor_years": 10.0})))
     with store.Warehouse(warehouse) as wh:
-        used = [("WEO baseline", provenance_ids(wh, "weo", {"vintage": str(vintage), "iso": a["country"]})
-                 if vintage else provenance_ids(wh, "weo", {"iso": a["country"]}))]
-        if with_yields:
-            used.append(("10-year yields for the shock history",
-                         provenance_ids(wh, "yield_curves", {"curve": YIELD_CURVE[a["country"]], "tenor_years": 10.0})))
         sources = _sources(wh, used)
     cited = [(x["name"], x["source"]) for x in a.get("assumptions", []) if x.get("source")]
     return sources + _preset_sources(cited, f"scenario {a.get('scenario', '')}", "presets/debt")
@@ -294,17 +292,15 @@ def fx_gap_result(
     row = result.iloc[0]
     preset = trade.load_preset("us")
     year = int(row["year"])
-    span = {"date_column": "date", "since": Date(year, 1, 1), "until": Date(year, 12, 31)}
+    since, until = Date(year, 1, 1), Date(year, 12, 31)
+    used = [("GDP", Rows("series", {"series_id": preset["gdp"]["series"]}, "date", since, until))]
+    if row["kind"] == "multilateral":
+        used.append(("balance check", Rows("series", {"series_id": preset["balance_check"]["series"]}, "date",
+                                           since, until)))
+    else:
+        code = str(trade.load_preset(preset["partners"][partner.strip().upper()])["partner_code"])
+        used.append(("bilateral goods trade", Rows("trade_goods", {"partner_code": code}, "month", since, until)))
     with store.Warehouse(warehouse) as wh:
-        used = [("GDP", provenance_ids(wh, "series", {"series_id": preset["gdp"]["series"]}, **span))]
-        if row["kind"] == "multilateral":
-            used.append(("balance check", provenance_ids(wh, "series", {"series_id": preset["balance_check"]["series"]},
-                                                          **span)))
-        else:
-            code = str(trade.load_preset(preset["partners"][partner.strip().upper()])["partner_code"])
-            used.append(("bilateral goods trade", provenance_ids(wh, "trade_goods", {"partner_code": code},
-                                                                  date_column="month", since=span["since"],
-                                                                  until=span["until"])))
         sources = _sources(wh, used)
     sources += _preset_sources(result.attrs.get("sources", {}).items(), "trade preset", "presets/trade")
     meta = {"units": "percent; $bn; required_depreciation_pct = rise of the dollar price of foreign currency",

@@ -7,7 +7,8 @@ rows and the provenance records themselves. Table and column names come only fro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -28,33 +29,55 @@ PROVENANCE_COLUMNS = (
 )
 
 
-def provenance_ids(
-    wh: Warehouse,
-    table: str,
-    equal: dict[str, Any] | None = None,
-    *,
-    date_column: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-) -> set[int]:
-    """Provenance ids of the rows of ``table`` whose columns equal ``equal`` and whose
+@dataclass(frozen=True)
+class Rows:
+    """A selection of stored rows: ``table``'s rows whose columns equal ``equal`` and whose
     ``date_column`` lies in [since, until] (either end open when None)."""
-    allowed = LINEAGE_KEYS[table]
-    clauses, params = [], []
-    for column, value in (equal or {}).items():
-        if column not in allowed:
-            raise KeyError(f"{table}.{column} is not a lineage key")
-        clauses.append(f'"{column}" = ?')
-        params.append(value)
-    if date_column is not None:
-        if date_column not in allowed:
-            raise KeyError(f"{table}.{date_column} is not a lineage key")
-        clauses.append(f'(?::DATE IS NULL OR "{date_column}" >= ?) AND (?::DATE IS NULL OR "{date_column}" <= ?)')
-        params += [since, since, until, until]
-    if not wh.has_table(table):
-        return set()
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    return {int(r[0]) for r in wh.rows(f"SELECT DISTINCT provenance_id FROM {table}{where}", params)}
+
+    table: str
+    equal: dict[str, Any] = field(default_factory=dict)
+    date_column: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """``SELECT DISTINCT provenance_id`` of the selection, with its parameters."""
+        allowed = LINEAGE_KEYS[self.table]
+        clauses, params = [], []
+        for column, value in self.equal.items():
+            if column not in allowed:
+                raise KeyError(f"{self.table}.{column} is not a lineage key")
+            clauses.append(f'"{column}" = ?')
+            params.append(value)
+        if self.date_column is not None:
+            if self.date_column not in allowed:
+                raise KeyError(f"{self.table}.{self.date_column} is not a lineage key")
+            column = self.date_column
+            clauses.append(f'(?::DATE IS NULL OR "{column}" >= ?) AND (?::DATE IS NULL OR "{column}" <= ?)')
+            params += [self.since, self.since, self.until, self.until]
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return f"SELECT DISTINCT provenance_id FROM {self.table}{where}", params
+
+
+def provenance_ids(wh: Warehouse, selections: Sequence[Rows]) -> list[set[int]]:
+    """Provenance ids behind each selection (empty for a table the warehouse lacks), in one query."""
+    if not selections:
+        return []
+    tables = sorted({s.table for s in selections})
+    marks = ", ".join("?" for _ in tables)
+    held = {r[0] for r in wh.rows(f"SELECT table_name FROM information_schema.tables WHERE table_name IN ({marks})",
+                                  tables)}
+    parts, params = [], []
+    for index, selection in enumerate(selections):
+        if selection.table in held:
+            sql, values = selection.sql()
+            parts.append(f"SELECT {index} AS selection, provenance_id FROM ({sql})")
+            params += values
+    found: list[set[int]] = [set() for _ in selections]
+    if parts:
+        for index, pid in wh.rows(" UNION ALL ".join(parts), params):
+            found[index].add(int(pid))
+    return found
 
 
 def provenance_records(wh: Warehouse, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ to status codes in one handler (:data:`STATUS_CODES`) and answer ``{"error": "on
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -54,112 +56,151 @@ TableName = Annotated[str | None, Query(description="with format=csv: a secondar
 Day = Annotated[str | None, Query(description="YYYY-MM-DD", examples=["2025-06-12"])]
 
 
+class ResponseCache:
+    """Rendered answers by (warehouse generation, path, query), least recently used first out.
+
+    A generation of the warehouse file never changes (updates replace the file), and every
+    endpoint is a pure function of it and of its parameters, so an answer can be served again
+    until the file is replaced. ``size`` 0 turns the cache off; bodies over 1 MB are not kept.
+    """
+
+    MAX_BODY = 1 << 20
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str, str], tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> tuple[bytes, str] | None:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple[str, str, str], body: bytes, media_type: str) -> None:
+        if not self.size or len(body) > self.MAX_BODY:
+            return
+        with self._lock:
+            self._entries[key] = (body, media_type)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 def status_code(error: BondwatchError) -> int:
     """HTTP status of a bondwatch error (see :data:`STATUS_CODES`)."""
     return next(code for kind, code in STATUS_CODES if isinstance(error, kind))
 
 
-def render(result: Result, format: str = "json", table: str | None = None) -> Response:
-    """A Result as the response body: its JSON document, or one of its tables as CSV."""
+def render(result: Result, format: str = "json", table: str | None = None) -> tuple[bytes, str]:
+    """A Result as a response body and media type: its JSON document, or one of its tables as CSV."""
     if format == "csv":
-        name = f"bondwatch-{result.kind}{'-' + table if table else ''}.csv"
-        return Response(result.to_csv(table), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'inline; filename="{name}"'})
-    return Response(result.to_json(), media_type="application/json")
+        return result.to_csv(table).encode(), "text/csv; charset=utf-8"
+    return result.to_json().encode(), "application/json"
 
 
-def api_router(warehouse: Callable[[], str], shown_path: Path) -> APIRouter:
+def api_router(warehouse: Callable[[], str], shown_path: Path, cache: ResponseCache) -> APIRouter:
     """The ``/api/v1`` endpoints; ``warehouse()`` gives the path each request reads (the current
     generation of the file ``shown_path``)."""
     api = APIRouter(prefix="/api/v1")
+
+    def answer(request: Request, build: Callable[[str], Result], format: str, table: str | None) -> Response:
+        where = warehouse()
+        key = (where, request.url.path, request.url.query)
+        hit = cache.get(key)
+        if hit is None:
+            hit = render(build(where), format, table)
+            cache.put(key, *hit)
+        return Response(hit[0], media_type=hit[1])
 
     @api.get("/ping", summary="Constant answer (liveness; the load benchmark's baseline)")
     def ping() -> Response:
         return Response('{"ok":true}', media_type="application/json")
 
     @api.get("/auction/{target}", summary="Scorecard of an auction: a tenor (latest or on date) or a CUSIP")
-    def auction(target: str, date: Day = None, format: Format = "json", table: TableName = None) -> Response:
-        return render(results.auction_result(target, date, warehouse=warehouse()), format, table)
+    def auction(request: Request, target: str, date: Day = None, format: Format = "json",
+                table: TableName = None) -> Response:
+        return answer(request, lambda where: results.auction_result(target, date, warehouse=where), format, table)
 
     @api.get("/auctions", summary="Scorecards of every auction, oldest first")
-    def auctions(tenor: str | None = None, since: Day = None, until: Day = None, format: Format = "json",
+    def auctions(request: Request, tenor: str | None = None, since: Day = None, until: Day = None, format: Format = "json",
                  table: TableName = None) -> Response:
-        return render(results.auctions_result(tenor, since, until, warehouse=warehouse()), format, table)
+        return answer(request, lambda where: results.auctions_result(tenor, since, until, warehouse=where), format, table)
 
     @api.get("/curve/{country}", summary="US par curve (us) or MOF JGB curve (jp) on a date, percent")
-    def curve(country: str, date: Day = None, at: Annotated[list[str] | None, Query()] = None,
+    def curve(request: Request, country: str, date: Day = None, at: Annotated[list[str] | None, Query()] = None,
               format: Format = "json", table: TableName = None) -> Response:
-        return render(results.curve_result(country, date, at, warehouse=warehouse()), format, table)
+        return answer(request, lambda where: results.curve_result(country, date, at, warehouse=where), format, table)
 
     @api.get("/series/{series_id}", summary="A stored series (FRED ID or BOJ:...)")
-    def series(series_id: str, since: Day = None, until: Day = None, format: Format = "json",
+    def series(request: Request, series_id: str, since: Day = None, until: Day = None, format: Format = "json",
                table: TableName = None) -> Response:
-        return render(results.series_result(series_id, since, until, warehouse=warehouse()), format, table)
+        return answer(request, lambda where: results.series_result(series_id, since, until, warehouse=where), format, table)
 
     @api.get("/fx/{pair}", summary="An exchange rate: usdjpy or usdcny (FRED H.10)")
-    def fx(pair: str, since: Day = None, format: Format = "json", table: TableName = None) -> Response:
-        return render(results.fx_result(pair, since, warehouse=warehouse()), format, table)
+    def fx(request: Request, pair: str, since: Day = None, format: Format = "json", table: TableName = None) -> Response:
+        return answer(request, lambda where: results.fx_result(pair, since, warehouse=where), format, table)
 
     @api.get("/foreign", summary="TIC holdings beside foreign allotments and indirect shares, with caveats")
-    def foreign(holder: str = "total", tenor: str = "30y", since: Day = None, format: Format = "json",
+    def foreign(request: Request, holder: str = "total", tenor: str = "30y", since: Day = None, format: Format = "json",
                 table: TableName = None) -> Response:
-        return render(results.foreign_result(holder, tenor, since, warehouse=warehouse()), format, table)
+        return answer(request, lambda where: results.foreign_result(holder, tenor, since, warehouse=where), format, table)
 
     @api.get("/snapshot", summary="UST/JGB 10y and 30y, spreads, USD/JPY, breakevens, Fed assets, verdicts")
-    def snapshot(date: Day = None, format: Format = "json", table: TableName = None) -> Response:
-        return render(results.snapshot_result(date, warehouse=warehouse()), format, table)
+    def snapshot(request: Request, date: Day = None, format: Format = "json", table: TableName = None) -> Response:
+        return answer(request, lambda where: results.snapshot_result(date, warehouse=where), format, table)
 
     @api.get("/debt/scenarios", summary="The shipped debt scenario presets")
-    def debt_scenarios(format: Format = "json", table: TableName = None) -> Response:
-        return render(results.debt_scenarios_result(), format, table)
+    def debt_scenarios(request: Request, format: Format = "json", table: TableName = None) -> Response:
+        return answer(request, lambda where: results.debt_scenarios_result(), format, table)
 
     @api.get("/debt/project/{country}", summary="Debt projection with r-g decomposition and fan-chart bands")
-    def debt_project(country: str, scenario: str | None = None,
+    def debt_project(request: Request, country: str, scenario: str | None = None,
                      paths: Annotated[int | None, Query(ge=1, le=1_000_000)] = None, seed: int = 0,
                      method: Literal["var", "normal", "bootstrap"] = "var", format: Format = "json",
                      table: TableName = None) -> Response:
-        result = results.debt_project_result(country, scenario, paths=paths, seed=seed, method=method,
-                                             warehouse=warehouse())
-        return render(result, format, table)
+        return answer(request, lambda where: results.debt_project_result(
+            country, scenario, paths=paths, seed=seed, method=method, warehouse=where), format, table)
 
     @api.get("/debt/stress/{country}", summary="Standard debt stress tests")
-    def debt_stress(country: str, scenario: str | None = None, format: Format = "json",
+    def debt_stress(request: Request, country: str, scenario: str | None = None, format: Format = "json",
                     table: TableName = None) -> Response:
-        return render(results.debt_stress_result(country, scenario, warehouse=warehouse()), format, table)
+        return answer(request, lambda where: results.debt_stress_result(country, scenario, warehouse=where), format, table)
 
     @api.get("/debt/compare/{country}", summary="Scenarios side by side (repeat scenario=)")
-    def debt_compare(country: str, scenario: Annotated[list[str], Query(min_length=1)],
+    def debt_compare(request: Request, country: str, scenario: Annotated[list[str], Query(min_length=1)],
                      format: Format = "json", table: TableName = None) -> Response:
-        return render(results.debt_compare_result(country, scenario, warehouse=warehouse()), format, table)
+        return answer(request, lambda where: results.debt_compare_result(country, scenario, warehouse=where), format, table)
 
     @api.get("/fx-gap/{country}", summary="Real depreciation that closes the trade gap, J-curve, sensitivity")
-    def fx_gap(country: str, partner: str | None = None, target: float = 0.0,
+    def fx_gap(request: Request, country: str, partner: str | None = None, target: float = 0.0,
                export_elasticity: float | None = None, import_elasticity: float | None = None,
                pass_through: float | None = None, format: Format = "json", table: TableName = None) -> Response:
-        result = results.fx_gap_result(country, partner, target_pct=target, export_elasticity=export_elasticity,
-                                       import_elasticity=import_elasticity, pass_through=pass_through,
-                                       warehouse=warehouse())
-        return render(result, format, table)
+        return answer(request, lambda where: results.fx_gap_result(
+            country, partner, target_pct=target, export_elasticity=export_elasticity,
+            import_elasticity=import_elasticity, pass_through=pass_through, warehouse=where), format, table)
 
     @api.get("/tariff/{exporter}", summary="A tariff's effect on an exporter, with the sensitivity table")
-    def tariff(exporter: str, start: Annotated[str | None, Query(alias="from")] = None,
+    def tariff(request: Request, exporter: str, start: Annotated[str | None, Query(alias="from")] = None,
                end: Annotated[str | None, Query(alias="to")] = None, rate: float | None = None,
                pass_through: float | None = None, elasticity: float | None = None, usdjpy: float | None = None,
                customs_value: float | None = None, price: float | None = None, margin: float | None = None,
                by: Literal["month", "quarter", "year", "period"] = "period", format: Format = "json",
                table: TableName = None) -> Response:
-        result = results.tariff_result(
+        return answer(request, lambda where: results.tariff_result(
             exporter, by=by, start=start, end=end, rate_pct=rate, pass_through=pass_through,
             demand_elasticity=elasticity, usdjpy=usdjpy, customs_value_usd=customs_value,
             market_price_usd=price, margin_usd=margin,
-        )
-        return render(result, format, table)
+        ), format, table)
 
     @api.get("/status", summary="Every import in the warehouse with its provenance")
-    def status(format: Format = "json", table: TableName = None) -> Response:
-        result = results.status_result(warehouse=warehouse())
-        result.meta["warehouse"] = str(shown_path)
-        return render(result, format, table)
+    def status(request: Request, format: Format = "json", table: TableName = None) -> Response:
+        def build(where: str) -> Result:
+            result = results.status_result(warehouse=where)
+            result.meta["warehouse"] = str(shown_path)
+            return result
+
+        return answer(request, build, format, table)
 
     return api
 
@@ -175,8 +216,9 @@ def _page(name: str) -> str:
         .replace("{{version}}", __version__)
 
 
-def create_app(warehouse: Path | str | None = None) -> FastAPI:
-    """The application reading ``warehouse`` (default: the user's warehouse), read-only."""
+def create_app(warehouse: Path | str | None = None, cache_size: int = 512) -> FastAPI:
+    """The application reading ``warehouse`` (default: the user's warehouse), read-only, keeping
+    up to ``cache_size`` rendered answers per warehouse generation (:class:`ResponseCache`)."""
     source = WarehouseFile(warehouse or paths.warehouse_path())
 
     @asynccontextmanager
@@ -206,7 +248,7 @@ def create_app(warehouse: Path | str | None = None) -> FastAPI:
     def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse({"error": f"{request.url.path}: {exc.detail}"}, status_code=exc.status_code)
 
-    app.include_router(api_router(source.current, source.path))
+    app.include_router(api_router(source.current, source.path, ResponseCache(cache_size)))
     pages = {name: _page(name) for name in PAGES}
     for name, (path, _) in PAGES.items():
         app.add_api_route(path, _page_handler(pages[name]), include_in_schema=False, response_class=HTMLResponse)

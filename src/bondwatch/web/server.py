@@ -39,9 +39,9 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def make_server(warehouse: Path | str | None = None, log_level: str = "warning") -> uvicorn.Server:
-    """A uvicorn server for the application reading ``warehouse``."""
-    config = uvicorn.Config(create_app(warehouse), log_level=log_level, access_log=False, lifespan="on")
+def make_server(warehouse: Path | str | None = None, log_level: str = "warning", cache_size: int = 512) -> uvicorn.Server:
+    """A uvicorn server for the application reading ``warehouse`` (see :func:`create_app`)."""
+    config = uvicorn.Config(create_app(warehouse, cache_size), log_level=log_level, access_log=False, lifespan="on")
     return uvicorn.Server(config)
 
 
