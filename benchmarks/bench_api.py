@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--mirror", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--cache-size", type=int, default=512, help="the server's answer cache (0: off)")
     args = parser.parse_args()
 
     from bondwatch.service.update import update
@@ -114,20 +115,23 @@ def main() -> None:
         warehouse = Path(home) / "bondwatch.duckdb"
         update(from_dir=args.mirror, warehouse=warehouse)
         server = subprocess.Popen(
-            [sys.executable, "-m", "bondwatch", "serve", "--port", "0", "--warehouse", str(warehouse)],
+            [sys.executable, "-m", "bondwatch", "serve", "--port", "0", "--warehouse", str(warehouse),
+             "--cache-size", str(args.cache_size)],
             stdout=subprocess.PIPE, text=True, env={**os.environ, "BONDWATCH_HOME": home},
         )
         try:
             url = server.stdout.readline().split()[2]
             port = int(url.rstrip("/").rsplit(":", 1)[1])
-            print(f"server {url} (pid {server.pid}), {args.requests} requests per endpoint, "
-                  f"concurrency {args.concurrency}, {os.cpu_count()} CPUs")
+            print(f"server {url} (pid {server.pid}, answer cache {args.cache_size or 'off'}), {args.requests} "
+                  f"requests per endpoint, concurrency {args.concurrency}, {os.cpu_count()} CPUs, "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
             asyncio.run(_load(port, "/api/v1/snapshot", 200, 4, b"{"))  # warm-up
             results = {}
             for name, path in ENDPOINTS:
                 expect = b'"ok"' if name == "constant" else b'"schema_version"'
                 results[name] = asyncio.run(_load(port, path, args.requests, args.concurrency, expect))
-                print(_line(f"{name} {path.split('?')[0]}", results[name], None if name == "constant" else results["constant"]))
+                baseline = None if name == "constant" else results["constant"]
+                print(_line(f"{name} {path.split('?')[0]}", results[name], baseline), flush=True)
 
             stop, counter = multiprocessing.Event(), multiprocessing.Value("i", 0)
             updater = multiprocessing.Process(target=_keep_updating, args=(args.mirror, warehouse, stop, counter))

@@ -282,3 +282,28 @@ def test_mirror_foreign_debt_and_fx_gap(mirror_client):
     assert stress["data"][0]["scenario"] == "baseline"
     compare = get_json(client, "/api/v1/debt/compare/US?scenario=us-baseline&scenario=us-deficits-2.4t")
     assert {r["scenario"] for r in compare["data"]} == {"us-baseline", "us-deficits-2.4t"}
+
+
+# ----------------------------------------------------------------------------- bondwatch serve
+def test_the_cli_starts_without_fastapi_or_uvicorn():
+    import subprocess
+    import sys
+
+    code = "import sys; from bondwatch.cli import cli; print(sorted(m for m in ('fastapi', 'uvicorn') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_2(capsys, fixture_warehouse):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        code, _, err = run_cli(capsys, "serve", "--port", str(port), "--warehouse", str(fixture_warehouse))
+    finally:
+        taken.close()
+    assert code == 2
+    assert f"--host 127.0.0.1 --port {port}: cannot listen there" in err and err.count("\n") == 1

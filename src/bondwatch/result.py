@@ -61,16 +61,14 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
+    if type(value).__name__ in ("NaTType", "NAType"):  # pandas' missing values
+        return None
     if isinstance(value, (datetime, date)):
-        if value != value:  # pandas NaT
-            return None
         return value.isoformat()
     if isinstance(value, Source):
         return value.to_dict()
     if hasattr(value, "item"):  # NumPy scalar
         return jsonable(value.item())
-    if type(value).__name__ in ("NaTType", "NAType"):
-        return None
     return str(value)
 
 

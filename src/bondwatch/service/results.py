@@ -284,8 +284,8 @@ def fx_gap_result(
     """The real depreciation that closes a trade gap (data: one row), its J-curve and sensitivity table."""
     from bondwatch.service import trade
 
-    options = dict(target_pct=target_pct, export_elasticity=export_elasticity,
-                   import_elasticity=import_elasticity, pass_through=pass_through, warehouse=warehouse)
+    options = {"target_pct": target_pct, "export_elasticity": export_elasticity,
+               "import_elasticity": import_elasticity, "pass_through": pass_through, "warehouse": warehouse}
     result = trade.fx_gap(country, partner, **options)
     path = trade.fx_gap(country, partner, view="path", **options)
     sensitivity = trade.fx_gap(country, partner, view="sensitivity", **options)

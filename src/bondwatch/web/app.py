@@ -19,11 +19,17 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from bondwatch import __version__, paths
 from bondwatch.errors import (
-    BondwatchError, DataFormatError, NotFoundError, SourceUnavailableError, UsageError, WarehouseBusyError,
+    BondwatchError,
+    DataFormatError,
+    NotFoundError,
+    SourceUnavailableError,
+    UsageError,
+    WarehouseBusyError,
 )
 from bondwatch.result import Result
 from bondwatch.service import results
@@ -99,108 +105,108 @@ def render(result: Result, format: str = "json", table: str | None = None) -> tu
     return result.to_json().encode(), "application/json"
 
 
-def api_router(warehouse: Callable[[], str], shown_path: Path, cache: ResponseCache) -> APIRouter:
-    """The ``/api/v1`` endpoints; ``warehouse()`` gives the path each request reads (the current
-    generation of the file ``shown_path``)."""
+def api_router(warehouse: WarehouseFile, cache: ResponseCache) -> APIRouter:
+    """The ``/api/v1`` endpoints, each reading the current generation of ``warehouse``."""
     api = APIRouter(prefix="/api/v1")
 
-    def answer(request: Request, build: Callable[[str], Result], format: str, table: str | None) -> Response:
-        where = warehouse()
-        key = (where, request.url.path, request.url.query)
-        hit = cache.get(key)
-        if hit is None:
-            hit = render(build(where), format, table)
-            cache.put(key, *hit)
+    async def answer(request: Request, build: Callable[[str], Result], format: str, table: str | None) -> Response:
+        """The cached answer, or ``build(path)`` rendered in a worker thread (the service layer blocks)."""
+        with warehouse.reading() as where:
+            key = (where, request.url.path, request.url.query)
+            hit = cache.get(key)
+            if hit is None:
+                hit = await run_in_threadpool(lambda: render(build(where), format, table))
+                cache.put(key, *hit)
         return Response(hit[0], media_type=hit[1])
 
     @api.get("/ping", summary="Constant answer (liveness; the load benchmark's baseline)")
-    def ping() -> Response:
+    async def ping() -> Response:
         return Response('{"ok":true}', media_type="application/json")
 
     @api.get("/auction/{target}", summary="Scorecard of an auction: a tenor (latest or on date) or a CUSIP")
-    def auction(request: Request, target: str, date: Day = None, format: Format = "json",
+    async def auction(request: Request, target: str, date: Day = None, format: Format = "json",
                 table: TableName = None) -> Response:
-        return answer(request, lambda where: results.auction_result(target, date, warehouse=where), format, table)
+        return await answer(request, lambda where: results.auction_result(target, date, warehouse=where), format, table)
 
     @api.get("/auctions", summary="Scorecards of every auction, oldest first")
-    def auctions(request: Request, tenor: str | None = None, since: Day = None, until: Day = None, format: Format = "json",
+    async def auctions(request: Request, tenor: str | None = None, since: Day = None, until: Day = None, format: Format = "json",
                  table: TableName = None) -> Response:
-        return answer(request, lambda where: results.auctions_result(tenor, since, until, warehouse=where), format, table)
+        return await answer(request, lambda where: results.auctions_result(tenor, since, until, warehouse=where), format, table)
 
     @api.get("/curve/{country}", summary="US par curve (us) or MOF JGB curve (jp) on a date, percent")
-    def curve(request: Request, country: str, date: Day = None, at: Annotated[list[str] | None, Query()] = None,
+    async def curve(request: Request, country: str, date: Day = None, at: Annotated[list[str] | None, Query()] = None,
               format: Format = "json", table: TableName = None) -> Response:
-        return answer(request, lambda where: results.curve_result(country, date, at, warehouse=where), format, table)
+        return await answer(request, lambda where: results.curve_result(country, date, at, warehouse=where), format, table)
 
     @api.get("/series/{series_id}", summary="A stored series (FRED ID or BOJ:...)")
-    def series(request: Request, series_id: str, since: Day = None, until: Day = None, format: Format = "json",
+    async def series(request: Request, series_id: str, since: Day = None, until: Day = None, format: Format = "json",
                table: TableName = None) -> Response:
-        return answer(request, lambda where: results.series_result(series_id, since, until, warehouse=where), format, table)
+        return await answer(request, lambda where: results.series_result(series_id, since, until, warehouse=where), format, table)
 
     @api.get("/fx/{pair}", summary="An exchange rate: usdjpy or usdcny (FRED H.10)")
-    def fx(request: Request, pair: str, since: Day = None, format: Format = "json", table: TableName = None) -> Response:
-        return answer(request, lambda where: results.fx_result(pair, since, warehouse=where), format, table)
+    async def fx(request: Request, pair: str, since: Day = None, format: Format = "json", table: TableName = None) -> Response:
+        return await answer(request, lambda where: results.fx_result(pair, since, warehouse=where), format, table)
 
     @api.get("/foreign", summary="TIC holdings beside foreign allotments and indirect shares, with caveats")
-    def foreign(request: Request, holder: str = "total", tenor: str = "30y", since: Day = None, format: Format = "json",
+    async def foreign(request: Request, holder: str = "total", tenor: str = "30y", since: Day = None, format: Format = "json",
                 table: TableName = None) -> Response:
-        return answer(request, lambda where: results.foreign_result(holder, tenor, since, warehouse=where), format, table)
+        return await answer(request, lambda where: results.foreign_result(holder, tenor, since, warehouse=where), format, table)
 
     @api.get("/snapshot", summary="UST/JGB 10y and 30y, spreads, USD/JPY, breakevens, Fed assets, verdicts")
-    def snapshot(request: Request, date: Day = None, format: Format = "json", table: TableName = None) -> Response:
-        return answer(request, lambda where: results.snapshot_result(date, warehouse=where), format, table)
+    async def snapshot(request: Request, date: Day = None, format: Format = "json", table: TableName = None) -> Response:
+        return await answer(request, lambda where: results.snapshot_result(date, warehouse=where), format, table)
 
     @api.get("/debt/scenarios", summary="The shipped debt scenario presets")
-    def debt_scenarios(request: Request, format: Format = "json", table: TableName = None) -> Response:
-        return answer(request, lambda where: results.debt_scenarios_result(), format, table)
+    async def debt_scenarios(request: Request, format: Format = "json", table: TableName = None) -> Response:
+        return await answer(request, lambda where: results.debt_scenarios_result(), format, table)
 
     @api.get("/debt/project/{country}", summary="Debt projection with r-g decomposition and fan-chart bands")
-    def debt_project(request: Request, country: str, scenario: str | None = None,
+    async def debt_project(request: Request, country: str, scenario: str | None = None,
                      paths: Annotated[int | None, Query(ge=1, le=1_000_000)] = None, seed: int = 0,
                      method: Literal["var", "normal", "bootstrap"] = "var", format: Format = "json",
                      table: TableName = None) -> Response:
-        return answer(request, lambda where: results.debt_project_result(
+        return await answer(request, lambda where: results.debt_project_result(
             country, scenario, paths=paths, seed=seed, method=method, warehouse=where), format, table)
 
     @api.get("/debt/stress/{country}", summary="Standard debt stress tests")
-    def debt_stress(request: Request, country: str, scenario: str | None = None, format: Format = "json",
+    async def debt_stress(request: Request, country: str, scenario: str | None = None, format: Format = "json",
                     table: TableName = None) -> Response:
-        return answer(request, lambda where: results.debt_stress_result(country, scenario, warehouse=where), format, table)
+        return await answer(request, lambda where: results.debt_stress_result(country, scenario, warehouse=where), format, table)
 
     @api.get("/debt/compare/{country}", summary="Scenarios side by side (repeat scenario=)")
-    def debt_compare(request: Request, country: str, scenario: Annotated[list[str], Query(min_length=1)],
+    async def debt_compare(request: Request, country: str, scenario: Annotated[list[str], Query(min_length=1)],
                      format: Format = "json", table: TableName = None) -> Response:
-        return answer(request, lambda where: results.debt_compare_result(country, scenario, warehouse=where), format, table)
+        return await answer(request, lambda where: results.debt_compare_result(country, scenario, warehouse=where), format, table)
 
     @api.get("/fx-gap/{country}", summary="Real depreciation that closes the trade gap, J-curve, sensitivity")
-    def fx_gap(request: Request, country: str, partner: str | None = None, target: float = 0.0,
+    async def fx_gap(request: Request, country: str, partner: str | None = None, target: float = 0.0,
                export_elasticity: float | None = None, import_elasticity: float | None = None,
                pass_through: float | None = None, format: Format = "json", table: TableName = None) -> Response:
-        return answer(request, lambda where: results.fx_gap_result(
+        return await answer(request, lambda where: results.fx_gap_result(
             country, partner, target_pct=target, export_elasticity=export_elasticity,
             import_elasticity=import_elasticity, pass_through=pass_through, warehouse=where), format, table)
 
     @api.get("/tariff/{exporter}", summary="A tariff's effect on an exporter, with the sensitivity table")
-    def tariff(request: Request, exporter: str, start: Annotated[str | None, Query(alias="from")] = None,
+    async def tariff(request: Request, exporter: str, start: Annotated[str | None, Query(alias="from")] = None,
                end: Annotated[str | None, Query(alias="to")] = None, rate: float | None = None,
                pass_through: float | None = None, elasticity: float | None = None, usdjpy: float | None = None,
                customs_value: float | None = None, price: float | None = None, margin: float | None = None,
                by: Literal["month", "quarter", "year", "period"] = "period", format: Format = "json",
                table: TableName = None) -> Response:
-        return answer(request, lambda where: results.tariff_result(
+        return await answer(request, lambda where: results.tariff_result(
             exporter, by=by, start=start, end=end, rate_pct=rate, pass_through=pass_through,
             demand_elasticity=elasticity, usdjpy=usdjpy, customs_value_usd=customs_value,
             market_price_usd=price, margin_usd=margin,
         ), format, table)
 
     @api.get("/status", summary="Every import in the warehouse with its provenance")
-    def status(request: Request, format: Format = "json", table: TableName = None) -> Response:
+    async def status(request: Request, format: Format = "json", table: TableName = None) -> Response:
         def build(where: str) -> Result:
             result = results.status_result(warehouse=where)
-            result.meta["warehouse"] = str(shown_path)
+            result.meta["warehouse"] = str(warehouse.path)
             return result
 
-        return answer(request, build, format, table)
+        return await answer(request, build, format, table)
 
     return api
 
@@ -248,7 +254,7 @@ def create_app(warehouse: Path | str | None = None, cache_size: int = 512) -> Fa
     def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse({"error": f"{request.url.path}: {exc.detail}"}, status_code=exc.status_code)
 
-    app.include_router(api_router(source.current, source.path, ResponseCache(cache_size)))
+    app.include_router(api_router(source, ResponseCache(cache_size)))
     pages = {name: _page(name) for name in PAGES}
     for name, (path, _) in PAGES.items():
         app.add_api_route(path, _page_handler(pages[name]), include_in_schema=False, response_class=HTMLResponse)

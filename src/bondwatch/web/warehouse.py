@@ -7,39 +7,42 @@ read-only "keeper" connection open and the service functions' own connects cost 
 An update replaces the file by atomic rename, but DuckDB's instance cache is keyed by path: while
 any connection to the old instance lives, connecting to the path would return the old data. So
 each generation (inode) of the file is opened under its own name: a hard link
-``.<file>.web-<pid>-<n>`` beside the warehouse, held open by a keeper connection. Requests use the
-name of the current generation (:meth:`WarehouseFile.current`, one ``stat`` per request). The
-previous generation's keeper and link are removed only when a newer generation arrives, so a
-request that started on it finishes; links left by a killed server (dead pid) are removed at
-start. Where hard links fail (another file system), the path itself is used and an update becomes
-visible once no request holds a connection.
+``.<file>.web-<pid>-<n>`` beside the warehouse, held open by a keeper connection. A request reads
+through :meth:`WarehouseFile.reading`, which gives the name of the current generation (one
+``stat`` per request) and holds that generation until the request ends; a generation that is no
+longer current is closed and its link removed when its last request ends. Links left by a killed
+server (dead pid) are removed at start. Where hard links fail (another file system), the path
+itself is used and an update becomes visible once no request holds a connection.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 
-@dataclass
+@dataclass(eq=False)
 class _Generation:
     key: tuple[int, int]  # (device, inode) of the file this generation reads
     name: str  # the path to pass to the service functions
     keeper: duckdb.DuckDBPyConnection
+    readers: int = 0
 
 
 class WarehouseFile:
-    """The path a request should read: the current generation of the warehouse file."""
+    """The generations of one warehouse file, each open while current or read."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self._lock = threading.Lock()
         self._current: _Generation | None = None
-        self._previous: _Generation | None = None
+        self._live: set[_Generation] = set()
         self._opened = 0
         self._remove_stale_links()
 
@@ -49,20 +52,26 @@ class WarehouseFile:
             if pid.isdigit() and not _alive(int(pid)):
                 link.unlink(missing_ok=True)
 
-    def current(self) -> str:
-        """Path of the current generation (opening it if the file was replaced since the last call)."""
+    @contextmanager
+    def reading(self) -> Iterator[str]:
+        """The path to read for one request: the current generation, held until the block ends."""
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
-            return str(self.path)  # the service layer raises its clear NotFoundError
-        current = self._current
-        if current is not None and current.key == (stat.st_dev, stat.st_ino):
-            return current.name
+            yield str(self.path)  # the service layer raises its clear NotFoundError
+            return
         with self._lock:
-            current = self._current
-            if current is None or current.key != (stat.st_dev, stat.st_ino):
-                current = self._open_generation()
-            return current.name
+            generation = self._current
+            if generation is None or generation.key != (stat.st_dev, stat.st_ino):
+                generation = self._open_generation()
+            generation.readers += 1
+        try:
+            yield generation.name
+        finally:
+            with self._lock:
+                generation.readers -= 1
+                if generation is not self._current and generation.readers == 0:
+                    self._retire(generation)
 
     def _open_generation(self) -> _Generation:
         self._opened += 1
@@ -78,22 +87,24 @@ class WarehouseFile:
             _remove(link, self.path)
             raise
         generation = _Generation((stat.st_dev, stat.st_ino), str(link), keeper)
-        if self._previous is not None:
-            self._retire(self._previous)
-        self._previous, self._current = self._current, generation
+        previous, self._current = self._current, generation
+        self._live.add(generation)
+        if previous is not None and previous.readers == 0:
+            self._retire(previous)
         return generation
 
     def _retire(self, generation: _Generation) -> None:
-        generation.keeper.close()
-        _remove(Path(generation.name), self.path)
+        if generation in self._live:
+            self._live.discard(generation)
+            generation.keeper.close()
+            _remove(Path(generation.name), self.path)
 
     def close(self) -> None:
-        """Close the keepers (at server shutdown)."""
+        """Close every generation and remove its link (at server shutdown)."""
         with self._lock:
-            for generation in (self._previous, self._current):
-                if generation is not None:
-                    self._retire(generation)
-            self._previous = self._current = None
+            for generation in list(self._live):
+                self._retire(generation)
+            self._current = None
 
 
 def _remove(link: Path, warehouse: Path) -> None:
