@@ -63,6 +63,13 @@ def test_api_card_is_the_cli_json_card(client, fixture_warehouse, tmp_path, monk
     assert {k: cli_card[k] for k in PUBLISHED_UK2} == PUBLISHED_UK2
 
 
+def test_api_body_is_result_to_json_byte_for_byte(client, fixture_warehouse):
+    from bondwatch.service.results import auction_result
+
+    body = client.get("/api/v1/auction/30y?date=2025-06-12").content
+    assert body == auction_result("30y", "2025-06-12", warehouse=fixture_warehouse).to_json().encode()
+
+
 def test_auction_csv_is_the_flat_scorecard(client):
     response = client.get("/api/v1/auction/912810UK2?format=csv")
     assert response.headers["content-type"].startswith("text/csv")
