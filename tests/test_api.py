@@ -314,3 +314,15 @@ def test_serve_on_a_busy_port_is_one_line_and_exit_2(capsys, fixture_warehouse):
         taken.close()
     assert code == 2
     assert f"--host 127.0.0.1 --port {port}: cannot listen there" in err and err.count("\n") == 1
+
+
+def test_listening_socket_is_tcp_so_answers_are_not_held_by_nagle():
+    import socket
+
+    from bondwatch.web.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    try:  # asyncio sets TCP_NODELAY only on IPPROTO_TCP sockets (a 0 proto cost ~40 ms an answer)
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
