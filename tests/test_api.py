@@ -301,17 +301,20 @@ def test_the_cli_starts_without_fastapi_or_uvicorn():
     assert out.strip() == "[]"
 
 
-def test_serve_on_a_busy_port_is_one_line_and_exit_2(capsys, fixture_warehouse):
+def serve_on_a_taken_port(capsys, warehouse: Path, host: str) -> tuple[int, int, str]:
+    """Run `bondwatch serve` on a port another socket holds: (port, exit code, stderr)."""
     import socket
 
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
-    port = taken.getsockname()[1]
-    try:
-        code, _, err = run_cli(capsys, "serve", "--port", str(port), "--warehouse", str(fixture_warehouse))
-    finally:
-        taken.close()
+    with socket.socket() as taken:
+        taken.bind((host, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run_cli(capsys, "serve", "--host", host, "--port", str(port), "--warehouse", str(warehouse))
+    return port, code, err
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_2(capsys, fixture_warehouse):
+    port, code, err = serve_on_a_taken_port(capsys, fixture_warehouse, "127.0.0.1")
     assert code == 2
     assert f"--host 127.0.0.1 --port {port}: cannot listen there" in err and err.count("\n") == 1
 
@@ -326,3 +329,10 @@ def test_listening_socket_is_tcp_so_answers_are_not_held_by_nagle():
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+def test_serve_on_a_public_address_warns_before_listening(capsys, fixture_warehouse):
+    _, code, err = serve_on_a_taken_port(capsys, fixture_warehouse, "0.0.0.0")
+    warning, error = err.splitlines()
+    assert warning.startswith("warning: listening on 0.0.0.0: anyone who can reach this machine")
+    assert code == 2 and "cannot listen there" in error
