@@ -191,7 +191,7 @@ def test_each_cross_cycle_reopening_is_scored_in_its_cycle(home_with_auctions, d
 def test_5y_card_of_2025_02_25_compares_the_previous_six_5_year_cycle_auctions(home_with_auctions, capsys):
     code, out, _ = run_cli(capsys, "auction", "5y", "--date", "2025-02-25", "--json")
     assert code == 0
-    card = json.loads(out)
+    [card] = json.loads(out)["data"]
     assert (card["cusip"], card["tenor"], card["security_term"], card["original_term"]) == (
         "91282CGQ8", "5y", "5-Year", "7-Year")
     assert (card["high_yield"], card["bid_to_cover"]) == (4.123, 2.42)

@@ -17,7 +17,7 @@ from tests.conftest import MIRROR, run_cli
 def test_june_2025_reopening_matches_published_results(home_with_auctions, capsys):
     code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
     assert code == 0
-    card = json.loads(out)
+    [card] = json.loads(out)["data"]
     # TreasuryDirect / Fiscal Data published results for 912810UK2 on 2025-06-12
     assert card["cusip"] == "912810UK2"
     assert card["high_yield"] == 4.844
@@ -124,7 +124,7 @@ def test_small_value_test_reopenings_are_excluded(home_with_auctions):
 def test_cusip_lookup_returns_every_auction_of_the_issue(home_with_auctions, capsys):
     code, out, _ = run_cli(capsys, "auction", "912810UK2", "--json")
     assert code == 0
-    cards = json.loads(out)
+    cards = json.loads(out)["data"]
     assert [c["auction_date"] for c in cards] == ["2025-05-08", "2025-06-12", "2025-07-10"]
     assert [c["bid_to_cover"] for c in cards] == [2.31, 2.43, 2.38]
 
@@ -206,20 +206,22 @@ def test_the_card_after_the_last_curve_day_carries_the_caveat(home_with_auctions
     assert code == 0
     assert "note: no curve tail: the US par curve held ends 2025-07-11, before this auction" in out
     code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
-    assert json.loads(out)["caveats"] == []
+    assert json.loads(out)["data"][0]["caveats"] == []
 
 
 def test_after_curve_fit_the_card_shows_the_svensson_tail_at_the_exact_maturity(home_with_auctions, capsys):
     code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
-    before = json.loads(out)
+    [before] = json.loads(out)["data"]
     assert before["fitted_curve_yield"] is None and before["tail_fitted_curve_bp"] is None
     assert run_cli(capsys, "curve", "fit", "us", "--since", "2025")[0] == 0
     code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
-    card = json.loads(out)
+    document = json.loads(out)
+    [card] = document["data"]
     # 912810UK2 matures 2055-05-15: 10,929 days = 29.922 years; the Svensson par yield there
     assert card["fitted_curve_yield"] == pytest.approx(4.8962, abs=5e-4)
     assert card["tail_fitted_curve_bp"] == pytest.approx((4.844 - card["fitted_curve_yield"]) * 100, abs=0.051)
     assert any("Svensson fit" in s["used_for"] for s in card["sources"])
+    assert any("Svensson fit" in (s["used_for"] or "") for s in document["sources"])
     # shown beside the linear close-curve tail, never scored: the verdict is unchanged
     assert (card["score"], card["verdict"], card["tail_curve_bp"]) == (before["score"], before["verdict"], before["tail_curve_bp"])
     code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12")

@@ -175,7 +175,7 @@ def _documented_rows() -> list[list[str]]:
 def test_the_20_year_of_2025_05_21_that_tailed_scores_below_zero(home_with_auctions, capsys):
     code, out, _ = run_cli(capsys, "auction", "20y", "--date", "2025-05-21", "--json")
     assert code == 0
-    card = json.loads(out)
+    [card] = json.loads(out)["data"]
     assert (card["high_yield"], card["bid_to_cover"]) == (5.047, 2.46)
     # its close-curve tail says rich (the market sold off after 1 pm); the prior-day curve says cheap
     assert card["tail_curve_bp"] == -3.2 and card["tail_prior_curve_bp"] == 5.8

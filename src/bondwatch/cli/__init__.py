@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "debt": "bondwatch.cli.debt:debt",
     "fx-gap": "bondwatch.cli.trade:fx_gap",
     "tariff": "bondwatch.cli.trade:tariff",
+    "serve": "bondwatch.cli.serve:serve",
 }
 
 

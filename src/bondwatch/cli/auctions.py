@@ -6,6 +6,7 @@ import click
 
 from bondwatch.cli.output import emit_csv, emit_json, fmt, table
 from bondwatch.service import auctions as service
+from bondwatch.service.results import CARD_NOTES, auction_result, auctions_result, card_document
 from bondwatch.tenors import describe
 
 METRIC_ROWS = (
@@ -16,12 +17,6 @@ METRIC_ROWS = (
     ("tail_curve_bp", "tail vs curve (bp)", 1, ""),
     ("tail_median_bp", "high - median (bp)", 1, ""),
     ("tail_prior_curve_bp", "tail vs prior-day curve (bp)", 1, ""),
-)
-JSON_FIELDS = (
-    "auction_date", "cusip", "security_term", "original_term", "original_tenor", "reopening", "offering_amount",
-    "high_yield", "median_yield", "bid_to_cover", "indirect_pct", "direct_pct", "dealer_pct",
-    "tail_curve_bp", "tail_median_bp", "tail_prior_curve_bp", "fitted_curve_yield", "tail_fitted_curve_bp",
-    "vs_last6", "percentile_10y", "verdict", "reasons", "caveats", "sources",
 )
 
 
@@ -65,15 +60,9 @@ def render_card(card: dict) -> str:
     )
     return "\n".join(
         [head, yields, *caveats, "", body, "", verdict, reasons, "",
-         "shares are % of competitive accepted (SOMA and non-competitive excluded); "
-         "the curve tail uses the end-of-day par curve, so post-auction moves leak in (not scored);",
-         "tail weights follow their agreement with published when-issued tails (docs/methods.md)",
+         *(f"{note};" for note in CARD_NOTES[:-1]), CARD_NOTES[-1],
          "sources:", sources]
     )
-
-
-def _json_card(card: dict) -> dict:
-    return {k: card.get(k) for k in (*JSON_FIELDS, "tenor", "kind", "maturity_date", "score", "excluded", "units")}
 
 
 @click.command()
@@ -92,14 +81,17 @@ def auction(target: str, date: str | None, as_json: bool, as_csv: bool, chart: s
         from bondwatch.cli.jgb_auctions import show_auction
 
         return show_auction(target, date, as_json, as_csv, chart)
-    cards = service.find_cards(target, date=date)
+    if as_json:  # the same document as GET /api/v1/auction/TARGET
+        result = auction_result(target, date=date)
+        cards = result.data
+    else:
+        cards = service.find_cards(target, date=date)
     if chart:
         from bondwatch.charts import auction_chart
 
         auction_chart(cards[-1], chart)
     if as_json:
-        payload = [_json_card(c) for c in cards]
-        emit_json(payload[0] if len(payload) == 1 else payload)
+        click.echo(result.to_json())
     elif as_csv:
         emit_csv(_flat(cards), FLAT_CSV)
     else:
@@ -131,12 +123,10 @@ def auctions(market: str, tenor: str | None, since: str | None, until: str | Non
         from bondwatch.cli.jgb_auctions import show_auctions
 
         return show_auctions(tenor, since, until, last, as_json, as_csv)
-    cards = service.list_cards(tenor, since=since, until=until)
-    if last:
-        cards = cards[-last:]
-    if as_json:
-        emit_json([_json_card(c) for c in cards])
+    if as_json:  # the same document as GET /api/v1/auctions
+        click.echo(auctions_result(tenor, since, until, last=last).to_json())
         return
+    cards = service.list_cards(tenor, since=since, until=until, last=last)
     if as_csv:
         emit_csv(_flat(cards), FLAT_CSV)
         return
@@ -165,6 +155,6 @@ def watch(day: str | None, interval: float, timeout_minutes: float, as_json: boo
 
     for card in watch_results(day, interval=interval, timeout_minutes=timeout_minutes, on_failure=report):
         if as_json:
-            emit_json(_json_card(card))
+            emit_json(card_document(card))
         else:
             click.echo(render_card(card) + "\n")

@@ -253,9 +253,11 @@ def list_cards(
     *,
     since: str | Date | None = None,
     until: str | Date | None = None,
+    last: int | None = None,
     warehouse: str | Path | None = None,
 ) -> list[dict]:
-    """Scorecards of every auction (of one tenor, within dates), oldest first."""
+    """Scorecards of every auction (of one tenor, within dates), oldest first; ``last``: only the
+    latest ``last`` of them."""
     start, end = _parse_date(since, "--since"), _parse_date(until, "--until")
     clauses, params = [], []
     if tenor:
@@ -274,7 +276,9 @@ def list_cards(
         with store.Warehouse(warehouse) as wh:
             known = {r[0] for r in wh.rows("SELECT DISTINCT tenor FROM auction_scorecards")}
         raise NotFoundError(f"no {describe(parse_tenor(tenor))} auctions in that range{_no_bills_note(parse_tenor(tenor), known)}")
-    return cards
+    if last is not None and last < 1:
+        raise UsageError(f"--last {last}: expected a whole number of auctions, 1 or more")
+    return cards[-last:] if last else cards
 
 
 def _is_bill(tenor: str) -> bool:
