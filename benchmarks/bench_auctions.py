@@ -10,16 +10,13 @@ against a bare `python -c pass`.
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 from _timing import median_seconds, mirror_arguments  # benchmarks/ is on sys.path when run as a script
-
-
-
 
 
 def main() -> None:

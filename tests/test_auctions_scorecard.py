@@ -12,8 +12,6 @@ from bondwatch.service.auctions import find_cards, is_cusip, list_cards
 from tests.conftest import MIRROR, run_cli
 
 
-
-
 def test_june_2025_reopening_matches_published_results(home_with_auctions, capsys):
     code, out, _ = run_cli(capsys, "auction", "30y", "--date", "2025-06-12", "--json")
     assert code == 0

@@ -5,14 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from test_debt_engine import weo_long
 
 from bondwatch.errors import UsageError
 from bondwatch.models.debt import project
 from bondwatch.models.debt_baseline import baseline_inputs, shock_history, weo_fiscal_table
 from bondwatch.models.debt_stochastic import (
-    METHODS, ORDER, check_paths, draw_deviations, fan_chart, fit_shocks, simulate_paths,
+    METHODS,
+    ORDER,
+    check_paths,
+    draw_deviations,
+    fan_chart,
+    fit_shocks,
+    simulate_paths,
 )
-from test_debt_engine import weo_long
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from test_trade_service import build_trade_warehouse
 
 from bondwatch.cli import main
-from test_trade_service import build_trade_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from bondwatch.errors import NotFoundError, UsageError
 from bondwatch.service import trade
 from tests.conftest import need_mirror
 
+
 def build_trade_warehouse(path: Path) -> Path:
     """A warehouse with the mirror's FRED series (GDP, BOPGSTB) and Census US-Japan trade."""
     from bondwatch.service.update import update

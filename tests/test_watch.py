@@ -15,12 +15,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_sources_treasurydirect import BILL_ANNOUNCEMENT, BILL_RESULTS, replay_client, results_xml
 
 from bondwatch.errors import NotFoundError, UsageError
 from bondwatch.service.auctions import find_cards
 from bondwatch.service.watch import watch_results
 from bondwatch.sources import treasurydirect
-from test_sources_treasurydirect import BILL_ANNOUNCEMENT, BILL_RESULTS, replay_client, results_xml
 
 MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DAY = date(2025, 6, 12)

@@ -84,7 +84,8 @@ def auction_chart(card: dict, path: str | Path, count: int = 24) -> Path:
     low = min(c["bid_to_cover"] or 0 for c in history)
     axes[0].set_ylim(max(0, low - 0.3), None)
     bottom = [0.0] * len(history)
-    for key, name, colour in (("indirect_pct", "indirect", "tab:green"), ("direct_pct", "direct", "tab:purple"), ("dealer_pct", "dealers", "tab:red")):
+    shares = (("indirect_pct", "indirect", "tab:green"), ("direct_pct", "direct", "tab:purple"), ("dealer_pct", "dealers", "tab:red"))
+    for key, name, colour in shares:
         values = [c[key] or 0 for c in history]
         axes[1].bar(x, values, bottom=bottom, label=name, color=colour, edgecolor=["black" if c else "none" for c in chosen])
         bottom = [b + v for b, v in zip(bottom, values)]

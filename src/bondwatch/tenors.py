@@ -12,7 +12,11 @@ KINDS = ("nominal", "tips", "frn", "bill", "cmb")
 # optional \s* runs made it cubic: a 2 KB cell of spaces took 97 s)
 _TERM = re.compile(r"(?:(\d+)-Year\s*)?(?:(\d+)-Month\s*)?(?:(\d+)-Week\s*)?(?:(\d+)-Day)?", re.I)
 MAX_TERM_CHARS = 40  # '29-Year 11-Month' has 16; longer text is not a term
-_USER = re.compile(r"^\s*(tips|frn|cmb)?[-_ ]?(\d+)\s*-?\s*(y|yr|year|years|w|wk|week|weeks|d|day|days|m|mo|month|months)\s*[-_ ]?(tips|frn|cmb)?\s*$", re.I)
+_USER = re.compile(
+    r"^\s*(tips|frn|cmb)?[-_ ]?(\d+)\s*-?\s*(y|yr|year|years|w|wk|week|weeks|d|day|days|m|mo|month|months)"
+    r"\s*[-_ ]?(tips|frn|cmb)?\s*$",
+    re.I,
+)
 
 
 def term_code(term: str) -> str | None:

@@ -22,7 +22,8 @@ from bondwatch.cli.output import emit_json, table
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 def update(from_dir: str | None, only: tuple[str, ...], force: bool, as_json: bool) -> None:
     """Fetch official data into the warehouse (atomic: all or nothing)."""
-    from bondwatch.service.update import resolve_source, update as run_update
+    from bondwatch.service.update import resolve_source
+    from bondwatch.service.update import update as run_update
 
     root = resolve_source(from_dir)
     click.echo(f"importing from {root or 'the official APIs'}", err=True)

@@ -176,7 +176,7 @@ def _touching_root(
     for i in local[np.argsort(np.abs(grid[local]))]:
         side = np.sign(residual[i])
 
-        def toward_gap(x: float) -> float:
+        def toward_gap(x: float, side: float = side) -> float:
             return side * (balance_change(x, shares, elasticities) - gap)
 
         a, b = grid[i - 1], grid[i + 1]

@@ -162,7 +162,7 @@ def import_batches(
                     where = ", ".join(f.location for f in files)
                     raise DataFormatError(dataset.name, where, f"rows do not fit the warehouse: {first_line(exc)}") from None
                 writer.set_dataset_inputs(dataset.name, inputs, len(files))
-            for table, target, reads in DERIVED:
+            for _table, target, reads in DERIVED:
                 if changed & reads:
                     rebuild_function(target)(writer)
     return pd.DataFrame([r.__dict__ for r in records])

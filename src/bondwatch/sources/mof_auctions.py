@@ -310,7 +310,7 @@ def parse_result_page(text: str, location: str) -> pd.DataFrame:
         raise DataFormatError(SOURCE, location, "no table with an 'Auction Date' header; expected MOF's English "
                               "auction result page (eresulYYYYMMDD.htm), not an error or index page")
     labels: list[str] = []
-    for line, cells in rows[start:]:
+    for line, cells in rows[start:]:  # noqa: B007 (the line of the row found is used below)
         if any(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", c) for c in cells):
             break
         labels.extend(cells)

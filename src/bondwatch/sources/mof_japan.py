@@ -19,7 +19,6 @@ import re
 from datetime import date, datetime, timezone
 
 import httpx
-import numpy as np
 import pandas as pd
 
 from bondwatch import http
