@@ -10,7 +10,7 @@ import pytest
 from bondwatch.analytics.scorecard import score_auctions
 from bondwatch.service.auctions import find_cards, list_cards, merged_results
 from bondwatch.sources import fiscaldata, treasurydirect
-from bondwatch.tenors import auction_cycle, canonical_tenor
+from bondwatch.tenors import auction_cycle, canonical_tenor, term_months
 from tests.conftest import MIRROR, need_mirror, run_cli
 from tests.test_sources_treasurydirect import ANNOUNCEMENT_30Y, results_xml
 
@@ -218,3 +218,10 @@ def test_no_7y_auction_on_2025_02_25(home_with_auctions, capsys):
     code, _, err = run_cli(capsys, "auction", "7y", "--date", "2025-02-25")
     assert code == 2
     assert err == "error: no 7-year auction on 2025-02-25; nearest: 2025-02-26, 2025-01-28\n"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), "", "x" * 41])
+def test_a_missing_or_overlong_term_has_no_cycle_and_raises_nothing(missing):
+    # found by the fuzz test: a Fiscal Data JSON record without its security_term key
+    assert term_months(missing) is None
+    assert auction_cycle("nominal", missing) is None

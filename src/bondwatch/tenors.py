@@ -39,8 +39,11 @@ CYCLE_YEARS = {"nominal": (2, 3, 5, 7, 10, 20, 30), "tips": (5, 10, 20, 30), "fr
 
 
 def term_months(term: str) -> int | None:
-    """'29-Year 11-Month' -> 359, '2-Year' -> 24; None for terms in weeks or days, or not a term."""
-    m = _TERM.fullmatch((term or "").strip())
+    """'29-Year 11-Month' -> 359, '2-Year' -> 24; None for terms in weeks or days, or not a term
+    (a missing cell, or text over MAX_TERM_CHARS characters)."""
+    if not isinstance(term, str) or len(term) > MAX_TERM_CHARS:
+        return None
+    m = _TERM.fullmatch(term.strip())
     if not m or not any(m.groups()) or m.group(3) or m.group(4):
         return None
     return 12 * int(m.group(1) or 0) + int(m.group(2) or 0)
