@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from datetime import datetime
 
 import pandas as pd
@@ -451,3 +452,16 @@ def test_no_jgb_auctions_held_says_how_to_import_them(tmp_path, monkeypatch):
         find_jgb_cards("jgb-20y")
     with pytest.raises(NotFoundError, match="no JGB auctions in the warehouse"):
         list_jgb_cards()
+
+
+def test_a_workbook_that_crashes_the_reader_is_a_one_line_error(monkeypatch):
+    """MOF's workbook goes through the same guarded reader as the allotments spreadsheet: a reader
+    process that dies (as calamine does on a damaged file asking for gigabytes) is one line."""
+    from bondwatch.sources import spreadsheets
+
+    def dies(data, sheet_name, pipe):
+        os._exit(134)  # what calamine's abort looks like from outside
+
+    monkeypatch.setattr(spreadsheets, "_send_cells", dies)
+    with pytest.raises(DataFormatError, match=r"^.*Auction_Results_for_JGBs\.xls.*not a readable Excel workbook \(the reader failed"):
+        mof_auctions.parse(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "Auction_Results_for_JGBs.xls")

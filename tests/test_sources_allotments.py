@@ -55,7 +55,7 @@ def test_bad_input():
         (b"<html><body>Access Denied</body></html>", "HTML page"),
         (b"issue_date,tenor,cusip,Banks,Individuals,Dealers,Pensions & insurers,Investment funds,Foreign,Other\n"
          b"2025-06-16,30-Year,912810UK2,0,0.3,14.2,0,74.1\n", "line 2: 8 fields where the header has 10"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "spreadsheet"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "not a readable Excel workbook"),
     ]:
         with pytest.raises(DataFormatError, match=message):
             allotments.parse(data, "allotments")

@@ -19,9 +19,6 @@ joins them to auctions by CUSIP and the nearest preceding auction date.
 
 from __future__ import annotations
 
-import io
-import multiprocessing
-import os
 import re
 from datetime import datetime, timezone
 
@@ -34,6 +31,7 @@ from bondwatch.errors import DataFormatError
 from bondwatch.sources import Fetched, Parsed
 from bondwatch.sources.checks import Bound, Rules, Span, Total, check
 from bondwatch.sources.formats import LINE, dates, decode, number_columns, read_csv
+from bondwatch.sources.spreadsheets import read_workbook
 from bondwatch.tenors import canonical_tenor
 
 SOURCE = "Treasury investor class allotments"
@@ -54,8 +52,6 @@ OFFICIAL = {
 _UNITS = {"thousands": 1e-6, "millions": 1e-3, "billions": 1.0}
 COLUMNS = ["cusip", "issue_date", "tenor", "public_bn", *(f"{c}_pct" for c in CLASSES), "source"]
 KEY = ("cusip", "issue_date")
-SPREADSHEET_MEMORY_BYTES = 1 << 30  # the official sheet takes a few MB to read
-SPREADSHEET_SECONDS = 30
 _SHARES = tuple(f"{c}_pct" for c in CLASSES)
 RULES = Rules(
     bounds=(Bound(_SHARES, 0.0, 100.0, "a share in percent"), Bound(("public_bn",), 0.0, 1000.0, "$ billions")),
@@ -137,60 +133,10 @@ def _official_tenors(strings: pd.DataFrame, issue: pd.Series) -> list[str | None
     return [canonical_tenor(k, f"{n}-Year") if y == y else None for k, n, y in zip(kind, nearest, years)]
 
 
-def _sheet_cells(data: bytes) -> pd.DataFrame | str:
-    """The first sheet's cells, no header (``.xls`` BIFF or ``.xlsx``, read by python-calamine),
-    or why they cannot be read."""
-    try:
-        return pd.read_excel(io.BytesIO(data), header=None, dtype=object, engine="calamine")
-    except Exception as exc:  # python_calamine.CalamineError and the like: a damaged or foreign file
-        return str(exc)
-
-
-def _send_sheet_cells(data: bytes, pipe) -> None:
-    """In the reading process: cap the memory calamine may take, silence its crash report (the
-    parent reports the file in one line), then send what it read."""
-    import resource  # POSIX only, like fork
-
-    with open(os.devnull, "wb") as devnull:
-        os.dup2(devnull.fileno(), 2)
-    with open("/proc/self/statm") as statm:
-        in_use = int(statm.read().split()[0]) * resource.getpagesize()
-    resource.setrlimit(resource.RLIMIT_AS, (in_use + SPREADSHEET_MEMORY_BYTES,) * 2)
-    pipe.send(_sheet_cells(data))
-
-
-def _read_spreadsheet(data: bytes, location: str) -> pd.DataFrame:
-    """The first sheet's cells, read in a forked process with capped memory and time where the
-    platform allows: calamine aborts the whole process (it cannot raise) when a damaged file asks
-    it for gigabytes, and may loop on a cyclic sector chain. Elsewhere (no fork or /proc, or inside a
-    daemonic process, which may not start one) it is read here."""
-    if not hasattr(os, "fork") or not os.path.exists("/proc/self/statm") or multiprocessing.current_process().daemon:
-        outcome = _sheet_cells(data)
-    else:
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        reader = context.Process(target=_send_sheet_cells, args=(data, send), daemon=True)
-        reader.start()
-        send.close()
-        try:
-            if not receive.poll(SPREADSHEET_SECONDS):
-                raise DataFormatError(SOURCE, location, f"not a readable Excel spreadsheet (not read within {SPREADSHEET_SECONDS} s)")
-            outcome = receive.recv()
-        except EOFError:  # the reader died: out of its memory, or crashed
-            outcome = "the reader failed on it (damaged sector tables?)"
-        finally:
-            reader.kill()
-            reader.join()
-            receive.close()
-    if isinstance(outcome, str):
-        raise DataFormatError(SOURCE, location, f"not a readable Excel spreadsheet ({outcome})")
-    return outcome
-
-
 def parse(data: bytes, location: str) -> Parsed:
     """Parse the official spreadsheet or the compiled CSV into ``allotments`` rows."""
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or data[:4] == b"PK\x03\x04":
-        frame = tidy_official(_read_spreadsheet(data, location), location)
+        frame = tidy_official(read_workbook(data, source=SOURCE, location=location), location)
     else:
         text = decode(data, source=SOURCE, location=location, expected="the IC-Coupons spreadsheet or the compiled CSV")
         frame = _parse_compiled(text, location)

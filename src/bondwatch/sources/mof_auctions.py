@@ -28,7 +28,6 @@ Source: https://www.mof.go.jp/english/policy/jgbs/auction/past_auction_results/i
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -49,6 +48,7 @@ from bondwatch.sources.formats import (
     read_csv,
 )
 from bondwatch.sources.mof_japan import era_date
+from bondwatch.sources.spreadsheets import read_workbook
 
 SOURCE = "MOF Japan JGB auctions"
 WORKBOOK_URL = "https://www.mof.go.jp/english/policy/jgbs/auction/past_auction_results/Auction_Results_for_JGBs.xls"
@@ -217,13 +217,6 @@ def _checked(frame: pd.DataFrame, wheres: list[str], names: dict[str, str], loca
 
 
 # ----------------------------------------------------------------------------- the workbook
-def _workbook_sheets(data: bytes, location: str) -> dict[str, pd.DataFrame]:
-    try:
-        return pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="calamine")
-    except Exception as exc:  # python_calamine.CalamineError and the like: a damaged or foreign file
-        raise DataFormatError(SOURCE, location, f"not a readable Excel workbook ({exc})") from None
-
-
 def parse_workbook(sheets: dict[str, pd.DataFrame], location: str) -> pd.DataFrame:
     """The workbook's sheets (cells as read, no header) -> ``jgb_auction_results`` rows, one
     sheet per tenor; every tenor of :data:`TENOR_YEARS` must have its sheet."""
@@ -372,7 +365,7 @@ def parse_compiled(text: str, location: str) -> pd.DataFrame:
 def parse(data: bytes, location: str) -> Parsed:
     """Parse the official workbook, a result page or the compiled CSV into ``jgb_auction_results``."""
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or data[:4] == b"PK\x03\x04":
-        frame = parse_workbook(_workbook_sheets(data, location), location)
+        frame = parse_workbook(read_workbook(data, source=SOURCE, location=location, sheet_name=None), location)
     elif looks_like_html(data):
         frame = parse_result_page(_html_text(data), location)
     else:
