@@ -379,7 +379,9 @@ def home_with_jgb(jgb_warehouse, tmp_path, monkeypatch):
 def test_20_year_of_2025_05_20_json(home_with_jgb, capsys):
     code, out, _ = run_cli(capsys, "auction", "jgb-20y", "--date", "2025-05-20", "--json")
     assert code == 0
-    card = json.loads(out)
+    document = json.loads(out)
+    [card] = document["data"]
+    assert {s["dataset"] for s in document["sources"]} == {"mof_japan.compiled_jgb_auctions", "mof_japan.jgb_yields"}
     assert card["bid_to_cover"] == 2.5 and card["auction_yield"] == 2.54 and card["offering_bn_jpy"] == 1000.0
     everything = pd.read_csv(need_mirror() / "mof_japan/jgb_auctions_2022_2026.csv")
     twenty = everything[everything["tenor"] == "20-Year"]
@@ -465,3 +467,20 @@ def test_a_workbook_that_crashes_the_reader_is_a_one_line_error(monkeypatch):
     monkeypatch.setattr(spreadsheets, "_send_cells", dies)
     with pytest.raises(DataFormatError, match=r"^.*Auction_Results_for_JGBs\.xls.*not a readable Excel workbook \(the reader failed"):
         mof_auctions.parse(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "Auction_Results_for_JGBs.xls")
+
+
+@pytest.mark.mirror
+def test_the_api_and_the_cli_give_the_same_jgb_card(home_with_jgb, capsys):
+    from fastapi.testclient import TestClient
+
+    from bondwatch.web.app import create_app
+
+    code, out, _ = run_cli(capsys, "auction", "jgb-20y", "--date", "2025-05-20", "--json")
+    assert code == 0
+    with TestClient(create_app()) as client:
+        body = client.get("/api/v1/auction/jgb-20y?date=2025-05-20").text
+        listing = client.get("/api/v1/auctions?market=jp&tenor=20y&last=2").json()
+    assert out == body + "\n"
+    [card] = json.loads(body)["data"]
+    assert (card["bid_to_cover"], card["verdict"]) == (2.5, "very weak")
+    assert [c["auction_date"] for c in listing["data"]][-1] >= "2025-05-20" and len(listing["data"]) == 2

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import click
 
-from bondwatch.cli.output import emit_csv, emit_json, fmt, table
+from bondwatch.cli.output import emit_csv, fmt, table
 from bondwatch.jgb_tenors import describe_jgb
 from bondwatch.service import jgb_auctions as service
+from bondwatch.service.results import jgb_cards_result
 
 METRIC_ROWS = (  # card field, label, digits
     ("bid_to_cover", "bid-to-cover", 2),
@@ -58,8 +59,8 @@ def show_auction(target: str, date: str | None, as_json: bool, as_csv: bool, cha
         from bondwatch.charts import jgb_auction_chart
 
         jgb_auction_chart(cards[-1], chart)
-    if as_json:
-        emit_json(cards[0])
+    if as_json:  # the same document as GET /api/v1/auction/jgb-20y
+        click.echo(jgb_cards_result("jgb_auction", cards, None, target=target, date=date).to_json())
     elif as_csv:
         emit_csv(cards, service.FLAT_COLUMNS)
     else:
@@ -74,8 +75,9 @@ def show_auctions(tenor: str | None, since: str | None, until: str | None, last:
     cards = service.list_jgb_cards(tenor, since=since, until=until)
     if last:
         cards = cards[-last:]
-    if as_json:
-        emit_json(cards)
+    if as_json:  # the same document as GET /api/v1/auctions?market=jp
+        click.echo(jgb_cards_result("jgb_auctions", cards, None, tenor=tenor, since=since, until=until,
+                                    last=last).to_json())
         return
     if as_csv:
         emit_csv(cards, service.FLAT_COLUMNS)

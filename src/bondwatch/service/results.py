@@ -96,11 +96,42 @@ def _cards_result(kind: str, cards: list[dict], warehouse: WarehousePath, **meta
 
 
 def auction_result(target: str, date: str | Date | None = None, *, warehouse: WarehousePath = None) -> Result:
-    """Scorecard of the latest (or dated) auction of a tenor, or every auction of a CUSIP."""
+    """Scorecard of the latest (or dated) auction of a tenor, or every auction of a CUSIP; a JGB
+    tenor ('jgb-20y') gives its JGB auction scorecard (:func:`jgb_cards_result`)."""
+    if is_jgb_target(target):
+        from bondwatch.service.jgb_auctions import find_jgb_cards
+
+        cards = find_jgb_cards(target, date=date, warehouse=warehouse)
+        return jgb_cards_result("jgb_auction", cards, warehouse, target=target, date=date)
     from bondwatch.service.auctions import find_cards
 
     cards = find_cards(target, date=date, warehouse=warehouse)
     return _cards_result("auction", cards, warehouse, target=target, date=date)
+
+
+def is_jgb_target(target: str | None) -> bool:
+    """'jgb-20y', 'JGB 20y': a JGB auction tenor rather than a Treasury tenor or CUSIP."""
+    return (target or "").strip().lower().startswith("jgb")
+
+
+def jgb_cards_result(kind: str, cards: list[dict], warehouse: WarehousePath, **meta: Any) -> Result:
+    """JGB auction scorecards (MOF Japan) as a Result: the cards as scored, their sources."""
+    from bondwatch.service.jgb_auctions import FLAT_COLUMNS, UNITS
+
+    return Result(kind=kind, data=cards, meta={**meta, "units": UNITS},
+                  sources=_card_sources(cards, warehouse), csv_columns=FLAT_COLUMNS)
+
+
+def jgb_auctions_result(
+    tenor: str | None = None, since: str | Date | None = None, until: str | Date | None = None,
+    *, last: int | None = None, warehouse: WarehousePath = None,
+) -> Result:
+    """JGB auction scorecards (of one tenor, within dates; the latest ``last``), oldest first."""
+    from bondwatch.service.jgb_auctions import list_jgb_cards
+
+    cards = list_jgb_cards(tenor, since=since, until=until, warehouse=warehouse)
+    cards = cards[-last:] if last else cards
+    return jgb_cards_result("jgb_auctions", cards, warehouse, tenor=tenor, since=since, until=until, last=last)
 
 
 def auctions_result(

@@ -128,10 +128,12 @@ def api_router(warehouse: WarehouseFile, cache: ResponseCache) -> APIRouter:
                 table: TableName = None) -> Response:
         return await answer(request, lambda where: results.auction_result(target, date, warehouse=where), format, table)
 
-    @api.get("/auctions", summary="Scorecards of every auction, oldest first")
-    async def auctions(request: Request, tenor: str | None = None, since: Day = None, until: Day = None, format: Format = "json",
-                 table: TableName = None) -> Response:
-        return await answer(request, lambda where: results.auctions_result(tenor, since, until, warehouse=where), format, table)
+    @api.get("/auctions", summary="Scorecards of every auction, oldest first (market=jp: JGB auctions)")
+    async def auctions(request: Request, tenor: str | None = None, since: Day = None, until: Day = None,
+                       last: Annotated[int | None, Query(ge=1)] = None, market: Literal["us", "jp"] = "us",
+                       format: Format = "json", table: TableName = None) -> Response:
+        listing = results.jgb_auctions_result if market == "jp" else results.auctions_result
+        return await answer(request, lambda where: listing(tenor, since, until, last=last, warehouse=where), format, table)
 
     @api.get("/curve/{country}", summary="US par curve (us) or MOF JGB curve (jp) on a date, percent")
     async def curve(request: Request, country: str, date: Day = None, at: Annotated[list[str] | None, Query()] = None,

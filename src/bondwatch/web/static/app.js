@@ -183,7 +183,10 @@ async function home(params) {
     <span class="chg">1w ${fmt(i.chg_1w, 1)} · 1m ${fmt(i.chg_1m, 1)} · 1y ${fmt(i.chg_1y, 1)} ${esc(i.change_unit)}</span>
     <span class="asof">as of ${esc(i.as_of || "–")}</span></a>`).join("");
   const verdicts = tableHtml(doc.tables.auctions, [
-    { key: "tenor", label: "tenor", render: (r) => `<a href="/auction?tenor=${esc(r.tenor)}&date=${esc(r.auction_date)}">${esc(r.tenor)}</a>` },
+    // JGB scorecards have no page yet: their tenor links to the API's JSON card
+    { key: "tenor", label: "tenor", render: (r) => r.tenor.startsWith("jgb-")
+      ? `<a href="/api/v1/auction/${esc(r.tenor)}?date=${esc(r.auction_date)}">${esc(r.tenor)}</a>`
+      : `<a href="/auction?tenor=${esc(r.tenor)}&date=${esc(r.auction_date)}">${esc(r.tenor)}</a>` },
     { key: "auction_date", label: "auction" }, { key: "cusip", label: "CUSIP" },
     { key: "verdict", label: "verdict", render: (r) => `<span class="verdict ${esc(r.verdict)}">${esc(r.verdict || "–")}</span>` },
   ]);
