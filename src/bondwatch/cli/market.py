@@ -140,9 +140,12 @@ def foreign(holder: str, tenor: str, since: str | None, by: str, as_json: bool, 
 
     result = foreign_result(holder, tenor, since)
     frame = result.data if by == "auction" else result.tables["months"]
-    if emit_result(result, as_json, as_csv, None if by == "auction" else "months"):
-        warn(frame.attrs["warnings"])
-        return
+    if not emit_result(result, as_json, as_csv, None if by == "auction" else "months"):
+        click.echo(_foreign_text(result, frame, by, tenor))
+    warn(frame.attrs["warnings"])
+
+
+def _foreign_text(result: Result, frame, by: str, tenor: str) -> str:
     if by == "auction":
         rows = [[a.isoformat(), c, fmt(f, 2), fmt(i, 2), fmt(h, 1), fmt(c3, 1), fmt(c12, 1)]
                 for a, c, f, i, h, c3, c12 in zip(frame["auction_date"], frame["cusip"], frame["foreign_allotment_pct"],
@@ -156,9 +159,8 @@ def foreign(holder: str, tenor: str, since: str | None, by: str, as_json: bool, 
                                                      frame["foreign_allotment_pct"], frame["indirect_pct"])][-24:]
         header = ["month", "TIC $bn", "3m chg", "12m chg", "", "auctions", "foreign alloc %", "indirect %"]
     caveats = "\n".join(f"- {c}" for c in result.meta["caveats"])
-    click.echo(f"Foreign demand, {result.meta['holder']} (TIC) and {tenor} auctions (last 24 rows)\n"
-               + table(rows, header, align_right=range(2, len(header))) + f"\n\nCaveats:\n{caveats}")
-    warn(frame.attrs["warnings"])
+    return (f"Foreign demand, {result.meta['holder']} (TIC) and {tenor} auctions (last 24 rows)\n"
+            + table(rows, header, align_right=range(2, len(header))) + f"\n\nCaveats:\n{caveats}")
 
 
 @click.command()
