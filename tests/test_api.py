@@ -63,6 +63,36 @@ def test_api_card_is_the_cli_json_card(client, fixture_warehouse, tmp_path, monk
     assert {k: cli_card[k] for k in PUBLISHED_UK2} == PUBLISHED_UK2
 
 
+# each command line beside its endpoint; the URLs are those whose published values the tests below check
+CLI_AND_API = [
+    (("curve", "us", "--date", "2025-06-12", "--at", "7.5y"), "/api/v1/curve/us?date=2025-06-12&at=7.5y"),
+    (("curve", "jp", "--date", "2025-06-14"), "/api/v1/curve/jp?date=2025-06-14"),
+    (("series", "DGS10", "--since", "2025-06-10"), "/api/v1/series/DGS10?since=2025-06-10"),
+    (("fx", "usdjpy", "--since", "2025-06-12"), "/api/v1/fx/usdjpy?since=2025-06-12"),
+    (("snapshot", "--date", "2025-06-12"), "/api/v1/snapshot?date=2025-06-12"),
+    (("status",), "/api/v1/status"),
+    (("debt", "scenarios"), "/api/v1/debt/scenarios"),
+    (("tariff", "toyota"), "/api/v1/tariff/toyota"),
+    (("tariff", "toyota", "--rate", "15", "--usdjpy", "150"), "/api/v1/tariff/toyota?rate=15&usdjpy=150"),
+]
+
+
+@pytest.mark.parametrize(("args", "url"), CLI_AND_API, ids=[" ".join(a) for a, _ in CLI_AND_API])
+def test_cli_json_is_the_api_body(client, fixture_warehouse, monkeypatch, capsys, args, url):
+    monkeypatch.setenv("BONDWATCH_HOME", str(fixture_warehouse.parent))  # read-only: status names this file
+    code, out, err = run_cli(capsys, *args, "--json")
+    assert code == 0, err
+    assert out == client.get(url).text + "\n"
+
+
+def test_cli_csv_is_the_api_csv(client, fixture_warehouse, monkeypatch, capsys):
+    monkeypatch.setenv("BONDWATCH_HOME", str(fixture_warehouse.parent))
+    code, out, _ = run_cli(capsys, "snapshot", "--date", "2025-06-12", "--csv")
+    assert code == 0 and out == client.get("/api/v1/snapshot?date=2025-06-12&format=csv").text
+    assert out.splitlines()[0] == "label,value,unit,as_of,stale,chg_1w,chg_1m,chg_1y,change_unit,source"
+    assert "UST 10y,4.36,%,2025-06-12," in out  # the par curve's 10-year, 2025-06-12
+
+
 def test_api_body_is_result_to_json_byte_for_byte(client, fixture_warehouse):
     from bondwatch.service.results import auction_result
 
@@ -269,6 +299,27 @@ def test_mirror_auction_matches_cli_and_published(mirror_client, tmp_path, monke
     card = doc["data"][0]
     assert {k: card[k] for k in PUBLISHED_UK2} == PUBLISHED_UK2
     assert (card["verdict"], card["score"]) == ("strong", pytest.approx(4.04, abs=0.005))
+
+
+MIRROR_CLI_AND_API = [
+    (("foreign", "--holder", "japan", "--tenor", "30y"), "/api/v1/foreign?holder=japan&tenor=30y"),
+    (("fx-gap", "US"), "/api/v1/fx-gap/US"),
+    (("fx-gap", "US", "--partner", "JP", "--export-elasticity", "2"), "/api/v1/fx-gap/US?partner=JP&export_elasticity=2"),
+    (("debt", "project", "JP", "--paths", "500"), "/api/v1/debt/project/JP?paths=500"),
+    (("debt", "stress", "US"), "/api/v1/debt/stress/US"),
+    (("debt", "compare", "US", "us-baseline", "us-deficits-2.4t"),
+     "/api/v1/debt/compare/US?scenario=us-baseline&scenario=us-deficits-2.4t"),
+]
+
+
+@pytest.mark.mirror
+@pytest.mark.parametrize(("args", "url"), MIRROR_CLI_AND_API, ids=[" ".join(a) for a, _ in MIRROR_CLI_AND_API])
+def test_mirror_cli_json_is_the_api_body(mirror_client, monkeypatch, capsys, args, url):
+    client, path = mirror_client
+    monkeypatch.setenv("BONDWATCH_HOME", str(path.parent))
+    code, out, err = run_cli(capsys, *args, "--json")
+    assert code == 0, err
+    assert out == client.get(url).text + "\n"
 
 
 @pytest.mark.mirror

@@ -182,14 +182,14 @@ def test_cli_project_json_has_years_contributions_and_bands(home, capsys, tmp_pa
     code, out, _ = run_cli(capsys, "debt", "project", "JP", "--paths", "2000", "--seed", "1", "--json",
                            "--chart", str(chart))
     assert code == 0
-    payload = json.loads(out)
-    first = payload["years"][0]
+    doc = json.loads(out)
+    first = doc["data"][0]
     for key in ("year", "debt_gdp", "primary_balance", "net_interest_gdp", "net_interest_rate", "gfn_gdp", "contrib_primary_balance", "contrib_interest",
                 "contrib_real_growth", "contrib_inflation", "contrib_exchange_rate", "contrib_stock_flow",
                 "debt_gdp_p5", "debt_gdp_p95"):
         assert key in first
     assert first["year"] == 2025 and first["debt_gdp"] == pytest.approx(234.86, abs=0.05)
-    assert set(payload["probabilities"]) == {"prob_debt_year5_above_today", "prob_debt_stabilises"}
+    assert set(doc["meta"]["probabilities"]) == {"prob_debt_year5_above_today", "prob_debt_stabilises"}
     assert chart.read_text().lstrip().startswith("<?xml")
 
 

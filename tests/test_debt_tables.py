@@ -88,7 +88,7 @@ def test_text_table_shows_the_primary_balance_in_weo_sign_beside_its_contributio
 def test_json_names_net_interest_as_net_interest(home, capsys):
     code, out, _ = run_cli(capsys, "debt", "project", "US", "--json")
     assert code == 0
-    first = json.loads(out)["years"][0]
+    first = json.loads(out)["data"][0]
     assert "effective_rate" not in first and "interest_gdp" not in first
     # WEO: primary balance -2.61 minus overall balance -6.46 = net interest 3.85% of GDP (the
     # recursion gives it back to the rounding of WEO's ratios); over 2024 gross debt:
@@ -97,7 +97,7 @@ def test_json_names_net_interest_as_net_interest(home, capsys):
     assert first["net_interest_rate"] == pytest.approx(3.85 * 30507.22 / 35251.18, abs=1e-9)
     assert first["primary_balance"] == pytest.approx(-2.61)
     assert first["contrib_primary_balance"] == pytest.approx(2.61)
-    assert json.loads(out)["debt_concept"] == "general government gross debt (IMF WEO)"
+    assert json.loads(out)["meta"]["debt_concept"] == "general government gross debt (IMF WEO)"
 
 
 def test_projection_reports_the_calibrated_maturity(home):

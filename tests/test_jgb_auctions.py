@@ -429,7 +429,7 @@ def test_listing_text_csv_chart_snapshot_and_api(home_with_jgb, capsys, tmp_path
     code, out, _ = run_cli(capsys, "auction", "jgb-20y", "--date", "2025-05-20", "--chart", str(tmp_path / "c.png"))
     assert code == 0 and "verdict: VERY WEAK" in out and (tmp_path / "c.png").stat().st_size > 10000
     code, out, _ = run_cli(capsys, "snapshot", "--date", "2025-05-30", "--json")
-    latest = {a["tenor"]: a for a in json.loads(out)["auctions"]}
+    latest = {a["tenor"]: a for a in json.loads(out)["tables"]["auctions"]}
     assert latest["jgb-40y"]["auction_date"] == "2025-05-28" and latest["jgb-20y"]["auction_date"] == "2025-05-20"
     import bondwatch as bw
 

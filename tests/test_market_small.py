@@ -131,13 +131,13 @@ def home(small_warehouse, tmp_path, monkeypatch) -> Path:
 def _items(capsys, *args: str) -> tuple[dict, dict]:
     code, out, _ = run_cli(capsys, "snapshot", *args, "--json")
     assert code == 0
-    payload = json.loads(out)
-    return payload, {i["label"]: i for i in payload["items"]}
+    doc = json.loads(out)
+    return doc["meta"], {i["label"]: i for i in doc["data"]}
 
 
 # ----------------------------------------------------------------------------- snapshot
 def test_snapshot_after_the_us_data_ends_uses_the_newer_dgs10_with_its_date_and_no_changes(home, capsys):
-    payload, items = _items(capsys, "--date", "2026-02-27")
+    meta, items = _items(capsys, "--date", "2026-02-27")
     ust = items["UST 10y"]
     # DGS10 4.14 on 2025-12-30 is newer than the par curve's 4.43 on 2025-07-11
     assert (ust["value"], ust["as_of"], ust["source"], ust["stale"]) == (4.14, "2025-12-30", "DGS10", True)
@@ -147,10 +147,10 @@ def test_snapshot_after_the_us_data_ends_uses_the_newer_dgs10_with_its_date_and_
     spread = items["UST-JGB 10y spread"]
     assert spread["value"] is None and spread["chg_1m"] is None  # legs 59 days apart: not computed
     assert "UST-JGB 10y spread: not computed: UST 10y is dated 2025-12-30, JGB 10y 2026-02-27 (59 days apart)" \
-        in payload["warnings"]
+        in meta["warnings"]
     assert "UST 10y: latest observation 2025-12-30 (DGS10) is 59 days before 2026-02-27; no changes shown" \
-        in payload["warnings"]
-    assert payload["us_yields_held_to"] == "2025-12-30"
+        in meta["warnings"]
+    assert meta["us_yields_held_to"] == "2025-12-30"
 
 
 def test_snapshot_text_dates_each_value_and_warns_on_stderr(home, capsys):
@@ -259,9 +259,9 @@ def test_curve_after_its_end_names_the_dates_held(home, capsys):
 
 def test_series_past_its_end_warns(home, capsys):
     code, out, err = run_cli(capsys, "series", "DGS10", "--until", "2026-02-27", "--json")
-    payload = json.loads(out)
-    assert code == 0 and payload["meta"]["held_to"] == "2025-12-30"
-    assert payload["warnings"] == ["DGS10 ends 2025-12-30 in the warehouse, before the 2026-02-27 asked for"]
+    meta = json.loads(out)["meta"]
+    assert code == 0 and meta["held_to"] == "2025-12-30"
+    assert meta["warnings"] == ["DGS10 ends 2025-12-30 in the warehouse, before the 2026-02-27 asked for"]
     assert err == "warning: DGS10 ends 2025-12-30 in the warehouse, before the 2026-02-27 asked for\n"
 
 
@@ -295,11 +295,11 @@ def test_csv_and_json_round_to_the_publishers_precision(home, capsys):
     code, out, _ = run_cli(capsys, "curve", "us", "--date", "2025-03-20", "--at", "6y", "--csv")
     assert code == 0 and "us_par,2025-03-20,6y,6.0,4.065,,True" in out and NOISE not in out
     code, out, _ = run_cli(capsys, "curve", "us", "--date", "2025-03-20", "--at", "6y", "--json")
-    six_years = next(r for r in json.loads(out)["rows"] if r["tenor"] == "6y")
+    six_years = next(r for r in json.loads(out)["data"] if r["tenor"] == "6y")
     assert code == 0 and six_years["yield_pct"] == 4.065 and NOISE not in out
     code, out, _ = run_cli(capsys, "foreign", "--holder", "japan", "--json")
     assert code == 0
-    row = next(r for r in json.loads(out)["auctions"] if r["auction_date"] == "2025-06-12")
+    row = next(r for r in json.loads(out)["data"] if r["auction_date"] == "2025-06-12")
     assert row["foreign_allotment_pct"] == 11.45  # published 11.447411744627269 in the compiled file
 
 
@@ -348,10 +348,13 @@ def test_tables_print_published_figures_with_their_decimals_and_separators(home,
 
 
 def test_output_helpers():
-    from bondwatch.cli.output import clean, fmt, fmt_published, published_decimals
+    from bondwatch.cli.output import fmt, fmt_published, published_decimals
+    from bondwatch.result import jsonable, published
 
-    assert clean(4.0649999999999995, "high_yield") == 4.065 and clean(4.0649999999999995) == 4.065
-    assert clean(-24.299999999999955, "chg_3m_bn") == -24.3 and clean(float("nan")) is None
+    assert published(4.0649999999999995, "high_yield") == 4.065 and published(4.0649999999999995) == 4.065
+    assert published(-24.299999999999955, "chg_3m_bn") == -24.3 and published(float("nan")) is None
+    assert jsonable({"chg_3m_bn": [-24.299999999999955], "x": {"yield_pct": 1.2015}}) == {
+        "chg_3m_bn": [-24.3], "x": {"yield_pct": 1.202}}
     assert fmt(None, 3, "%") == fmt(float("nan"), 3, "%") == "-" and fmt(6581231.0, 0) == "6,581,231"
     assert fmt_published(6581231.0) == "6,581,231" and fmt_published(1e-7) == "0.0000001"
     assert published_decimals([156.1, 156.26, float("nan")]) == 2

@@ -29,23 +29,23 @@ def home(full_warehouse, tmp_path, monkeypatch) -> Path:
 
 def test_series_json_t10yie(home, capsys):
     code, out, _ = run_cli(capsys, "series", "T10YIE", "--json")
-    payload = json.loads(out)
+    doc = json.loads(out)
     assert code == 0
-    row = next(r for r in payload["rows"] if r["date"] == "2025-05-21")
+    row = next(r for r in doc["data"] if r["date"] == "2025-05-21")
     assert (row["series_id"], row["value"]) == ("T10YIE", 2.35)
-    assert (payload["summary"]["max"], payload["summary"]["max_date"]) == (3.02, "2022-04-21")
-    assert payload["rows"][0]["date"] == "2003-01-02"
+    assert (doc["meta"]["summary"]["max"], doc["meta"]["summary"]["max_date"]) == (3.02, "2022-04-21")
+    assert doc["data"][0]["date"] == "2003-01-02"
 
 
 def test_fx_usdjpy(home, capsys):
     code, out, _ = run_cli(capsys, "fx", "usdjpy", "--json")
-    rates = {r["date"]: r["rate"] for r in json.loads(out)["rows"]}
+    rates = {r["date"]: r["rate"] for r in json.loads(out)["data"]}
     assert (rates["2024-12-31"], rates["2025-06-30"]) == (157.37, 144.17)
 
 
 def test_jgb_curve_and_interpolation(home, capsys):
     code, out, _ = run_cli(capsys, "curve", "jp", "--date", "2025-05-21", "--at", "7.5y", "--json")
-    rows = {r["tenor"]: r for r in json.loads(out)["rows"]}
+    rows = {r["tenor"]: r for r in json.loads(out)["data"]}
     assert rows["10Y"]["yield_pct"] == 1.53 and rows["30Y"]["yield_pct"] == 2.976
     # 7.5y halfway between 7Y 1.144 and 8Y 1.259: 1.2015, printed to MOF's 3 decimals
     assert rows["7.5y"]["yield_pct"] == 1.202 and rows["7.5y"]["interpolated"]
@@ -57,11 +57,11 @@ def test_jgb_curve_and_interpolation(home, capsys):
 
 def test_foreign_912810UK2(home, capsys):
     code, out, _ = run_cli(capsys, "foreign", "--tenor", "30y", "--json")
-    payload = json.loads(out)
-    row = next(r for r in payload["auctions"] if r["cusip"] == "912810UK2" and r["auction_date"] == "2025-06-12")
+    doc = json.loads(out)
+    row = next(r for r in doc["data"] if r["cusip"] == "912810UK2" and r["auction_date"] == "2025-06-12")
     assert round(row["foreign_allotment_pct"], 2) == 11.45
     assert round(row["indirect_pct"], 2) == 65.16
-    assert any("Indirect is not foreign" in c for c in payload["caveats"])
+    assert any("Indirect is not foreign" in c for c in doc["meta"]["caveats"])
 
 
 def test_foreign_japan_holdings_and_changes(home):
@@ -75,14 +75,14 @@ def test_foreign_japan_holdings_and_changes(home):
 
 def test_snapshot(home, capsys):
     code, out, _ = run_cli(capsys, "snapshot", "--date", "2025-05-21", "--json")
-    payload = json.loads(out)
-    items = {i["label"]: i for i in payload["items"]}
+    doc = json.loads(out)
+    items = {i["label"]: i for i in doc["data"]}
     assert items["JGB 10y"]["value"] == 1.53 and items["JGB 30y"]["value"] == 2.976
     assert items["10y breakeven"]["value"] == 2.35
     assert items["UST-JGB 10y spread"]["value"] == pytest.approx(items["UST 10y"]["value"] - 1.53)
     jgb_week_ago = market.yield_curve("jp", "2025-05-14").set_index("tenor").loc["10Y", "yield_pct"]
     assert items["JGB 10y"]["chg_1w"] == pytest.approx((1.53 - jgb_week_ago) * 100, abs=0.01)
-    assert {a["tenor"] for a in payload["auctions"]} >= {"10y", "30y"}
+    assert {a["tenor"] for a in doc["tables"]["auctions"]} >= {"10y", "30y"}
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_bad_usage_one_line(home, capsys, args, message):
 def test_snapshot_2026_02_27_shows_dgs10_dated_and_mixes_no_dates(home, capsys):
     code, out, err = run_cli(capsys, "snapshot", "--date", "2026-02-27", "--json")
     assert code == 0
-    items = {i["label"]: i for i in json.loads(out)["items"]}
+    items = {i["label"]: i for i in json.loads(out)["data"]}
     ust = items["UST 10y"]
     # the newer DGS10 (4.14 on 2025-12-30), not the par curve's 4.43 of 2025-07-11, and no 0.0 changes
     assert (ust["value"], ust["as_of"], ust["source"]) == (4.14, "2025-12-30", "DGS10")

@@ -32,13 +32,14 @@ def test_fx_gap_json(trade_home, monkeypatch, capsys):
     monkeypatch.setenv("BONDWATCH_HOME", str(trade_home))
     code, out, _ = run_main(["fx-gap", "US", "--json"], capsys)
     assert code == 0
-    payload = json.loads(out)
-    assert payload["required_depreciation_pct"] == pytest.approx(28.7755, abs=1e-3)
-    assert payload["inputs"]["export_elasticity"] == 1.0 and payload["inputs"]["exports_bn"] == 3191.6
-    assert payload["marshall_lerner"]["holds"] is True
-    sets = {r["set"]: r for r in payload["sensitivity"]}
+    doc = json.loads(out)
+    [row] = doc["data"]
+    assert row["required_depreciation_pct"] == pytest.approx(28.7755, abs=1e-3)
+    assert row["export_elasticity"] == 1.0 and row["exports_bn"] == 3191.6
+    assert row["marshall_lerner_holds"] is True
+    sets = {r["set"]: r for r in doc["tables"]["sensitivity"]}
     assert sets["ex=0.75, em=1"]["required_depreciation_pct"] == pytest.approx(40.0, abs=1.0)
-    assert len(payload["j_curve"]) == 12
+    assert len(doc["tables"]["j_curve"]) == 12
 
 
 def test_fx_gap_bilateral_with_elasticities(trade_home, monkeypatch, capsys):
@@ -47,7 +48,7 @@ def test_fx_gap_bilateral_with_elasticities(trade_home, monkeypatch, capsys):
         ["fx-gap", "US", "--partner", "JP", "--export-elasticity", "2", "--import-elasticity", "2", "--json"], capsys
     )
     assert code == 0
-    assert 20 <= json.loads(out)["required_depreciation_pct"] <= 25
+    assert 20 <= json.loads(out)["data"][0]["required_depreciation_pct"] <= 25
 
 
 def test_fx_gap_markdown_table(trade_home, monkeypatch, capsys):
@@ -61,16 +62,17 @@ def test_fx_gap_markdown_table(trade_home, monkeypatch, capsys):
 def test_tariff_json_lands_near_toyota_estimate(capsys):
     code, out, _ = run_main(["tariff", "toyota", "--from", "2025-04-01", "--to", "2025-05-31", "--json"], capsys)
     assert code == 0
-    payload = json.loads(out)
-    assert payload["operating_profit_change_jpy"] == pytest.approx(-177.27e9, rel=1e-3)
-    assert payload["reported"][0]["model_over_reported"] == pytest.approx(0.985, abs=1e-3)
-    assert [r["case"] for r in payload["sensitivity"]][:2] == ["base", "pass-through from MOF unit values, June 2025"]
-    d = payload["decomposition"]
+    doc = json.loads(out)
+    meta = doc["meta"]
+    assert meta["operating_profit_change_jpy"] == pytest.approx(-177.27e9, rel=1e-3)
+    assert doc["tables"]["reported"][0]["model_over_reported"] == pytest.approx(0.985, abs=1e-3)
+    assert [r["case"] for r in doc["tables"]["sensitivity"]][:2] == ["base", "pass-through from MOF unit values, June 2025"]
+    d = meta["decomposition"]
     assert d["absorbed_tariff_jpy"] + d["lost_volume_jpy"] + d["fx_effect_jpy"] == pytest.approx(
-        payload["operating_profit_change_jpy"]
+        meta["operating_profit_change_jpy"]
     )
-    assert payload["inputs"]["pass_through"] == pytest.approx(0.1994, abs=1e-4)
-    assert all(a["source"] for a in payload["assumptions"])
+    assert meta["inputs"]["pass_through"] == pytest.approx(0.1994, abs=1e-4)
+    assert all(a["source"] for a in meta["assumptions"])
 
 
 def test_tariff_text_lists_assumptions_beside_the_result(capsys):
@@ -86,7 +88,7 @@ def test_tariff_with_no_effect_prints_without_a_change_percentage(capsys):
     code, out, _ = run_main(["tariff", "toyota", "--from", "2024-01-01", "--to", "2024-12-31"], capsys)
     assert code == 0 and "operating profit change: 0.0 bn yen" in out
     code, out, _ = run_main(["tariff", "toyota", "--from", "2024-01-01", "--to", "2024-12-31", "--json"], capsys)
-    assert code == 0 and all(r["change_pct"] in (None, 0.0) for r in json.loads(out)["sensitivity"])
+    assert code == 0 and all(r["change_pct"] in (None, 0.0) for r in json.loads(out)["tables"]["sensitivity"])
 
 
 def test_tariff_text_marks_values_given_on_the_command_line(capsys):

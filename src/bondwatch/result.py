@@ -8,8 +8,11 @@ A :class:`Result` holds
 * ``sources``: a :class:`Source` for each import or document the numbers come from
   (publisher, dataset, file or URL, vintage, retrieval time, provenance id).
 
-:meth:`Result.to_dict` is the one place where values become JSON-safe: NaN and infinities become
-null, NumPy scalars Python numbers, dates ISO text. Its layout is versioned by
+:meth:`Result.to_dict` is the one place where values become JSON-safe (:func:`jsonable`): NaN and
+infinities become null, NumPy scalars Python numbers, dates ISO text, and every float is rounded to
+the precision its publisher prints (:data:`DECIMALS`, by column), other floats to 12 significant
+digits (which drops binary float noise such as 4.0649999999999995 without cutting a published
+digit). Its layout is versioned by
 :data:`SCHEMA_VERSION` and documented in ``docs/api.md``. This module imports pandas only when a
 DataFrame is asked for or given, so that the CLI stays fast.
 """
@@ -28,6 +31,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SCHEMA_VERSION = "1.0"
+SIGNIFICANT_DIGITS = 12  # undeclared columns: enough for any published figure, drops float noise
+# Decimals of each column as its publisher prints it (units in the service docstrings).
+DECIMALS: dict[str, int] = {
+    # Treasury auction results (Fiscal Data, TreasuryDirect): yields 3 decimals, bid-to-cover 2
+    "high_yield": 3, "median_yield": 3, "bid_to_cover": 2,
+    # bidder and allotment shares, percent to 2 decimals as in the Treasury press release
+    "indirect_pct": 2, "direct_pct": 2, "dealer_pct": 2, "foreign_allotment_pct": 2,
+    # tails, basis points: one decimal of the 3-decimal yields
+    "tail_curve_bp": 1, "tail_median_bp": 1,
+    # curves: Treasury par curve 2 decimals, MOF JGB 3 decimals; interpolated maturities 3
+    "yield_pct": 3,
+    # TIC Major Foreign Holders, US$ billions to 1 decimal
+    "holdings_bn": 1, "chg_3m_bn": 1, "chg_12m_bn": 1,
+    # snapshot changes: basis points, or the item's unit, to 2 decimals
+    "chg_1w": 2, "chg_1m": 2, "chg_1y": 2,
+}
 
 
 @dataclass(frozen=True)
@@ -51,16 +70,26 @@ class Source:
         return asdict(self)
 
 
-def jsonable(value: Any) -> Any:
-    """``value`` with NaN/inf as None, NumPy scalars as Python numbers and dates as ISO text (recursive)."""
+def published(value: float, column: str | None = None) -> float | None:
+    """A float as published: rounded to ``column``'s :data:`DECIMALS`, else to 12 significant
+    digits; None when NaN or infinite."""
+    if not math.isfinite(value):
+        return None
+    value = float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    return round(value, DECIMALS[column]) if column in DECIMALS else value
+
+
+def jsonable(value: Any, column: str | None = None) -> Any:
+    """``value`` with floats :func:`published` (a mapping's values by their key), NaN/inf as None,
+    NumPy scalars as Python numbers and dates as ISO text (recursive)."""
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v, str(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
+        return [jsonable(v, column) for v in value]
     if isinstance(value, (str, bool, int)) or value is None:
         return value
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        return published(value, column)
     if type(value).__name__ in ("NaTType", "NAType"):  # pandas' missing values
         return None
     if isinstance(value, (datetime, date)):
@@ -68,7 +97,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Source):
         return value.to_dict()
     if hasattr(value, "item"):  # NumPy scalar
-        return jsonable(value.item())
+        return jsonable(value.item(), column)
     return str(value)
 
 

@@ -7,16 +7,30 @@ Called by the `curve` command in :mod:`bondwatch.cli.market`; the numbers come f
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import click
 
-from bondwatch.cli.market import _emit
-from bondwatch.cli.output import emit_json, fmt, frame_records, table
+from bondwatch.cli.output import emit_csv, emit_json, fmt, table, warn
 from bondwatch.errors import UsageError
+from bondwatch.result import frame_records
 
 MODEL_TITLES = {"svensson": "Svensson", "nelson_siegel": "Nelson-Siegel", "spline": "smoothing spline"}
 KIND_TITLES = {"par": "par (semiannual)", "zero": "zero (continuous)", "forward": "instantaneous forward"}
 FLAGGED_SHOWN = 20
+
+
+def _emit(frame, as_json: bool, as_csv: bool, readable: str, **extra: Any) -> None:
+    """Print ``frame`` as JSON (with ``extra`` and the frame's warnings), CSV or ``readable``
+    text; warnings also go to stderr, one line each."""
+    warnings = frame.attrs.get("warnings", [])
+    if as_json:
+        emit_json({**extra, "warnings": warnings, "rows": frame_records(frame)})
+    elif as_csv:
+        emit_csv(frame_records(frame), list(frame.columns))
+    else:
+        click.echo(readable)
+    warn(warnings)
 
 
 def fitted_curve(country: str, day: str | None, at: tuple[str, ...], model: str, kind: str, chart: str | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bondwatch.cli.output import emit_json, table
+from bondwatch.cli.output import emit_json, emit_result, table
 
 
 @click.command()
@@ -40,16 +40,12 @@ def update(from_dir: str | None, only: tuple[str, ...], force: bool, as_json: bo
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(as_json: bool) -> None:
     """What the warehouse holds: every import with its source, vintage and retrieval time."""
-    from bondwatch import paths, store
+    from bondwatch.service.results import status_result
 
-    with store.Warehouse() as wh:
-        rows = wh.rows(
-            "SELECT id, dataset, location, vintage, rows, retrieved_at, imported_at FROM provenance ORDER BY id"
-        )
-    if as_json:
-        keys = ("id", "dataset", "location", "vintage", "rows", "retrieved_at", "imported_at")
-        emit_json({"warehouse": str(paths.warehouse_path()), "imports": [dict(zip(keys, r)) for r in rows]})
+    result = status_result()
+    if emit_result(result, as_json, False):
         return
-    click.echo(f"warehouse: {paths.warehouse_path()}")
-    body = [[r[0], r[1], r[2].rsplit("/", 1)[-1][:50], r[3] or "", f"{r[4]:,}", str(r[5])[:19]] for r in rows]
+    click.echo(f"warehouse: {result.meta['warehouse']}")
+    body = [[r["id"], r["dataset"], r["location"].rsplit("/", 1)[-1][:50], r["vintage"] or "", f"{r['rows']:,}",
+             str(r["retrieved_at"])[:19]] for r in result.data]
     click.echo(table(body, ["id", "dataset", "file or request", "vintage", "rows", "retrieved (UTC)"], align_right=[0, 4]))

@@ -1,15 +1,15 @@
 """`bondwatch debt project|stress|compare|scenarios`: debt dynamics for the US and Japan.
 
-Heavy libraries (pandas, numpy, matplotlib) and the models are imported inside the commands.
+``--json`` prints the command's Result document, the body of the same REST API endpoint
+(:mod:`bondwatch.service.results`); ``--csv`` its table. Heavy libraries (pandas, numpy,
+matplotlib) and the models are imported inside the commands.
 """
 
 from __future__ import annotations
 
-import math
-
 import click
 
-from bondwatch.cli.output import emit_csv, emit_json, fmt, table
+from bondwatch.cli.output import emit_result, fmt, table
 
 CONTRIB_LABELS = (
     ("contrib_primary_balance", "c:pb"),
@@ -19,31 +19,6 @@ CONTRIB_LABELS = (
     ("contrib_exchange_rate", "c:fx"),
     ("contrib_stock_flow", "c:sfa"),
 )
-
-
-def _records(frame) -> list[dict]:
-    """Rows as plain dicts with NaN turned into None and NumPy scalars into Python numbers."""
-    rows = []
-    for row in frame.to_dict(orient="records"):
-        rows.append({
-            k: (None if isinstance(v, float) and math.isnan(v) else v.item() if hasattr(v, "item") else v)
-            for k, v in row.items()
-        })
-    return rows
-
-
-def _payload(frame, **extra) -> dict:
-    attrs = {k: v for k, v in frame.attrs.items()}
-    return {**attrs, **extra, "years": _records(frame)}
-
-
-def _emitted(frame, as_json: bool, as_csv: bool) -> bool:
-    """Write ``frame`` as JSON or CSV if asked; whether it was (else the caller prints a table)."""
-    if as_json:
-        emit_json(_payload(frame))
-    elif as_csv:
-        emit_csv(_records(frame), list(frame.columns))
-    return as_json or as_csv
 
 
 @click.group()
@@ -56,13 +31,13 @@ def debt() -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 def scenarios(as_json: bool) -> None:
     """List the shipped scenario presets."""
-    from bondwatch.service.debt import load_scenario, preset_names
+    from bondwatch.service.results import debt_scenarios_result
 
-    rows = [load_scenario(n) for n in preset_names()]
-    if as_json:
-        emit_json([{k: r[k] for k in ("name", "country", "description")} for r in rows])
+    result = debt_scenarios_result()
+    if emit_result(result, as_json, False):
         return
-    click.echo(table([[r["name"], r["country"], r["description"]] for r in rows], ["scenario", "country", "description"]))
+    click.echo(table([[r["name"], r["country"], r["description"]] for r in result.data],
+                     ["scenario", "country", "description"]))
 
 
 @debt.command("project")
@@ -78,12 +53,14 @@ def scenarios(as_json: bool) -> None:
 def project(country, scenario, paths, seed, method, as_json, as_csv, chart) -> None:
     """Project general government gross debt/GDP (IMF WEO) for COUNTRY (US or JP) year by year, with
     the contributions to its change."""
-    from bondwatch.service.debt import debt_project, save_chart
+    from bondwatch.service.debt import save_chart
+    from bondwatch.service.results import debt_project_result
 
-    frame = debt_project(country, scenario, paths=paths, seed=seed, method=method)
+    result = debt_project_result(country, scenario, paths=paths, seed=seed, method=method)
+    frame = result.data
     if chart:
         save_chart(frame, chart, f"{frame.attrs['country']} {frame.attrs['debt_concept']}: {frame.attrs['scenario']}")
-    if _emitted(frame, as_json, as_csv):
+    if emit_result(result, as_json, as_csv):
         return
     a = frame.attrs
     head = [
@@ -93,7 +70,7 @@ def project(country, scenario, paths, seed, method, as_json, as_csv, chart) -> N
         [r["year"], fmt(r["debt_gdp"]), fmt(r["change_debt"]), *(fmt(r[c]) for c, _ in CONTRIB_LABELS),
          fmt(r["primary_balance"]), fmt(r["net_interest_gdp"]), fmt(r["gfn_gdp"]), fmt(r["net_interest_rate"]),
          fmt(r["debt_stabilising_pb"])]
-        for r in _records(frame)
+        for r in result.records()
     ]
     click.echo(f"{a['country']} {a['scenario']}: {a['description']}")
     click.echo(f"debt = {a['debt_concept']}, {a['start_year']}: {a['start_debt_gdp']:.2f}% of GDP; percent of GDP "
@@ -106,7 +83,7 @@ def project(country, scenario, paths, seed, method, as_json, as_csv, chart) -> N
                f"years at issue; average remaining maturity {a['avg_remaining_maturity_years']:.2f} years")
     click.echo(table(rows, head, align_right=range(1, len(head))))
     if "probabilities" in a:
-        bands = [[r["year"], *(fmt(r[f"debt_gdp_p{p}"]) for p in (5, 10, 25, 50, 75, 90, 95))] for r in _records(frame)]
+        bands = [[r["year"], *(fmt(r[f"debt_gdp_p{p}"]) for p in (5, 10, 25, 50, 75, 90, 95))] for r in result.records()]
         click.echo("")
         click.echo(f"{a['paths']:,} paths, method {a['method']}, seed {a['seed']}; shocks from {a['shock_history']}")
         click.echo(table(bands, ["year", "p5", "p10", "p25", "p50", "p75", "p90", "p95"], align_right=range(1, 8)))
@@ -133,10 +110,11 @@ def _summary_table(frame, value: str = "debt_gdp") -> str:
 @click.option("--csv", "as_csv", is_flag=True, help="CSV output.")
 def stress(country, scenario, custom, as_json, as_csv) -> None:
     """Standard stress tests (growth, primary balance, +200 bp, exchange rate, combined) for COUNTRY."""
-    from bondwatch.service.debt import debt_stress
+    from bondwatch.service.results import debt_stress_result
 
-    frame = debt_stress(country, scenario, custom=custom)
-    if _emitted(frame, as_json, as_csv):
+    result = debt_stress_result(country, scenario, custom=custom)
+    frame = result.data
+    if emit_result(result, as_json, as_csv):
         return
     a = frame.attrs
     click.echo(f"{a['country']} {a['scenario']}: {a['debt_concept']}, % of GDP, under stress "
@@ -152,12 +130,14 @@ def stress(country, scenario, custom, as_json, as_csv) -> None:
 @click.option("--chart", type=click.Path(dir_okay=False), default=None, help="Write a PNG or SVG chart.")
 def compare(country, scenario_names, as_json, as_csv, chart) -> None:
     """Compare scenarios for COUNTRY, e.g. `bondwatch debt compare US us-baseline us-deficits-2.4t`."""
-    from bondwatch.service.debt import debt_compare, save_chart
+    from bondwatch.service.debt import save_chart
+    from bondwatch.service.results import debt_compare_result
 
-    frame = debt_compare(country, *scenario_names)
+    result = debt_compare_result(country, list(scenario_names))
+    frame = result.data
     if chart:
         save_chart(frame, chart, f"{frame.attrs['country']} {frame.attrs['debt_concept']}: scenarios")
-    if _emitted(frame, as_json, as_csv):
+    if emit_result(result, as_json, as_csv):
         return
     click.echo(f"{frame.attrs['country']}: {frame.attrs['debt_concept']}, % of GDP")
     click.echo(_summary_table(frame))

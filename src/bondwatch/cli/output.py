@@ -1,9 +1,9 @@
 """Rendering for the CLI: readable tables, JSON and CSV, without pandas.
 
-Numbers leave through one helper, :func:`clean`: JSON and CSV round each column to the precision
-its publisher prints (:data:`DECIMALS`), every other number to 12 significant digits (which drops
-binary float noise such as 4.0649999999999995 without cutting a published digit); NaN and
-infinity become null (JSON) or an empty field (CSV). Tables print a missing value as ``-``.
+A command with a :class:`bondwatch.result.Result` prints its JSON or CSV (:func:`emit_result`);
+other JSON and CSV round numbers the same way (:func:`bondwatch.result.jsonable`): each column to
+the precision its publisher prints, NaN and infinity as null (JSON) or an empty field (CSV).
+Tables print a missing value as ``-``.
 """
 
 from __future__ import annotations
@@ -12,69 +12,39 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 import click
 
+from bondwatch.result import Result, jsonable, published
+
 MISSING = "-"  # a missing number in a readable table
-SIGNIFICANT_DIGITS = 12  # undeclared columns: enough for any published figure, drops float noise
-# Decimals of each output column as its publisher prints it (units in the service docstrings).
-DECIMALS: dict[str, int] = {
-    # Treasury auction results (Fiscal Data, TreasuryDirect): yields 3 decimals, bid-to-cover 2
-    "high_yield": 3, "median_yield": 3, "bid_to_cover": 2,
-    # bidder and allotment shares, percent to 2 decimals as in the Treasury press release
-    "indirect_pct": 2, "direct_pct": 2, "dealer_pct": 2, "foreign_allotment_pct": 2,
-    # tails, basis points: one decimal of the 3-decimal yields
-    "tail_curve_bp": 1, "tail_median_bp": 1,
-    # curves: Treasury par curve 2 decimals, MOF JGB 3 decimals; interpolated maturities 3
-    "yield_pct": 3,
-    # TIC Major Foreign Holders, US$ billions to 1 decimal
-    "holdings_bn": 1, "chg_3m_bn": 1, "chg_12m_bn": 1,
-    # snapshot changes: basis points, or the item's unit, to 2 decimals
-    "chg_1w": 2, "chg_1m": 2, "chg_1y": 2,
-}
 
 
-def clean(value: Any, column: str | None = None) -> Any:
-    """A value ready for JSON or CSV: numbers rounded (see the module docstring), NaN/inf -> None,
-    dates -> ISO text, numpy scalars -> Python; dicts and lists cleaned key by key."""
-    if isinstance(value, Mapping):
-        return {k: clean(v, str(k)) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean(v, column) for v in value]
-    if hasattr(value, "item") and not hasattr(value, "isoformat"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, bool) or value is None or isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        value = float(f"{value:.{SIGNIFICANT_DIGITS}g}")
-        return round(value, DECIMALS[column]) if column in DECIMALS else value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
-def frame_records(frame: Any) -> list[dict[str, Any]]:
-    """A DataFrame's rows as cleaned records (see :func:`clean`)."""
-    return [clean(row) for row in frame.to_dict("records")]
+def emit_result(result: Result, as_json: bool, as_csv: bool, table: str | None = None) -> bool:
+    """Print ``result`` as its JSON document (the REST API's body) or one of its tables as CSV
+    (``table``: a secondary table; default the primary one) if asked; whether it did."""
+    if as_json:
+        click.echo(result.to_json())
+    elif as_csv:
+        click.echo(result.to_csv(table), nl=False)
+    return as_json or as_csv
 
 
 def emit_json(payload: Any) -> None:
-    """Print JSON, every number cleaned (see :func:`clean`)."""
-    click.echo(json.dumps(clean(payload), indent=2, default=str, allow_nan=False))
+    """Print JSON, every number as published (see :func:`bondwatch.result.jsonable`)."""
+    click.echo(json.dumps(jsonable(payload), indent=2, default=str, allow_nan=False))
 
 
 def emit_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
-    """Print rows as CSV with the given columns, every number cleaned (see :func:`clean`)."""
+    """Print rows as CSV with the given columns, every number as published (see :func:`bondwatch.result.jsonable`)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        cleaned = {c: clean(row.get(c), c) for c in columns}
+        cleaned = {c: jsonable(row.get(c), c) for c in columns}
         writer.writerow({c: "" if v is None else v for c, v in cleaned.items()})
     click.echo(buffer.getvalue(), nl=False)
 
@@ -99,7 +69,7 @@ def fmt(value: Any, digits: int = 2, suffix: str = "") -> str:
 def published_decimals(values: Iterable[Any]) -> int:
     """The decimals a column of published figures needs so that none loses a digit
     (156.1 and 156.26 -> 2); missing values are skipped."""
-    exponents = [Decimal(repr(clean(float(v)))).normalize().as_tuple().exponent for v in values if not _missing(v)]
+    exponents = [Decimal(repr(published(float(v)))).normalize().as_tuple().exponent for v in values if not _missing(v)]
     return max((max(0, -int(e)) for e in exponents), default=0)
 
 

@@ -1,45 +1,20 @@
 """`bondwatch fx-gap` and `bondwatch tariff`: trade-balance and tariff models.
 
-pandas, numpy and the models are imported inside the commands so that the CLI starts fast.
+``--json`` prints the command's Result document, the body of the same REST API endpoint
+(:mod:`bondwatch.service.results`); ``--csv`` one of its tables. pandas,
+numpy and the models are imported inside the commands so that the CLI starts fast.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from bondwatch.cli.output import emit_csv, emit_json, fmt, table
+from bondwatch.cli.output import emit_result, fmt, table
 
-SENSITIVITY_COLUMNS = (
-    "economy", "group", "set", "export_elasticity", "import_elasticity", "pass_through",
-    "required_depreciation_pct", "home_currency_value_change_pct", "marshall_lerner_slope",
-)
-TARIFF_COLUMNS = (
-    "bucket", "from", "to", "days", "origin", "tariff_pct", "baseline_tariff_pct", "units_before",
-    "units_change", "revenue_change_usd", "tariff_paid_usd", "extra_tariff_usd", "borne_by_buyers_usd",
-    "borne_by_exporter_usd", "volume_effect_usd", "profit_change_usd", "profit_change_jpy",
-    "fx_effect_jpy", "operating_profit_change_jpy",
-)
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN -> None, numpy scalars -> Python numbers, recursively."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _records(frame) -> list[dict[str, Any]]:
-    return [_clean(r) for r in frame.to_dict(orient="records")]
-
+if TYPE_CHECKING:
+    from bondwatch.result import Result
 
 def _pct(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None or value != value else f"{value:.{digits}f}%"
@@ -65,41 +40,18 @@ def fx_gap(country: str, partner: str | None, target: float, export_elasticity: 
     trade with Japan (Census, from the warehouse). The required depreciation is the rise of the
     dollar price of foreign currency; the dollar's own value falls by 1 - 1/(1+e).
     """
-    from bondwatch.service import trade as service
+    from bondwatch.service.results import fx_gap_result
 
-    kwargs = dict(target_pct=target, export_elasticity=export_elasticity,
-                  import_elasticity=import_elasticity, pass_through=pass_through)
-    sensitivity = service.fx_gap(country, partner, view="sensitivity", **kwargs)
+    result = fx_gap_result(country, partner, target_pct=target, export_elasticity=export_elasticity,
+                           import_elasticity=import_elasticity, pass_through=pass_through)
+    sensitivity = result.records("sensitivity")
     if as_table:
-        click.echo(sensitivity_markdown(sensitivity))
-        return
-    if as_csv:
-        emit_csv(_records(sensitivity), SENSITIVITY_COLUMNS)
-        return
-    result = service.fx_gap(country, partner, **kwargs)
-    path = service.fx_gap(country, partner, view="path", **kwargs)
-    row = _records(result)[0]
-    if as_json:
-        inputs = {k: row[k] for k in ("economy", "kind", "year", "exports_bn", "imports_bn", "balance_bn",
-                                      "stored_balance_bn", "gdp_bn", "exports_pct_gdp", "imports_pct_gdp",
-                                      "balance_pct_gdp", "target_pct_gdp", "export_elasticity",
-                                      "import_elasticity", "pass_through")}
-        emit_json({
-            "required_depreciation_pct": row["required_depreciation_pct"],
-            "home_currency_value_change_pct": row["home_currency_value_change_pct"],
-            "marshall_lerner": {"slope_gdp_per_unit_e": row["marshall_lerner_slope"],
-                                "holds": row["marshall_lerner_holds"]},
-            "inputs": inputs,
-            "sources": result.attrs.get("sources", {}),
-            "j_curve": _records(path),
-            "sensitivity": _records(sensitivity.drop(columns="source")),
-            "units": "percent; $bn; required_depreciation_pct = rise of the dollar price of foreign currency",
-        })
-        return
-    click.echo(_render_gap(row, sensitivity, path))
+        click.echo(sensitivity_markdown(sensitivity, result.meta["gap_pct_gdp"]))
+    elif not emit_result(result, as_json, as_csv, "sensitivity"):
+        click.echo(_render_gap(result.records()[0], sensitivity, result.records("j_curve")))
 
 
-def _render_gap(row: dict, sensitivity, path) -> str:
+def _render_gap(row: dict, sensitivity: list[dict], path: list[dict]) -> str:
     scope = "goods and services, all partners" if row["kind"] == "multilateral" else "goods, bilateral"
     stored = (f" (stored BOPGSTB sum {row['stored_balance_bn']:,.1f})" if row["stored_balance_bn"] is not None else "")
     lines = [
@@ -114,21 +66,19 @@ def _render_gap(row: dict, sensitivity, path) -> str:
         f"(dollar {_pct(row['home_currency_value_change_pct'])} in foreign-currency terms)",
         "",
         "J-curve (balance change, % of GDP, by quarter): "
-        + " ".join(f"{v:+.2f}" for v in path["balance_change_pct_gdp"]),
+        + " ".join(f"{r['balance_change_pct_gdp']:+.2f}" for r in path),
         "",
     ]
-    shown = sensitivity[sensitivity["group"] != "grid"]
     rows = [[r["set"], fmt(r["export_elasticity"], 2), fmt(r["import_elasticity"], 2), fmt(r["pass_through"], 2),
              _pct(r["required_depreciation_pct"]), _pct(r["home_currency_value_change_pct"])]
-            for r in _records(shown)]
+            for r in sensitivity if r["group"] != "grid"]
     lines.append(table(rows, ["elasticity set", "ex", "em", "phi", "e*", "dollar value"], align_right=range(1, 6)))
     lines.append("(full grid: --table or --csv; sources: --json)")
     return "\n".join(lines)
 
 
-def sensitivity_markdown(frame) -> str:
+def sensitivity_markdown(records: list[dict], gap_pct_gdp: float) -> str:
     """Markdown: the elasticity grid (e*, and the dollar's fall) and the literature rows."""
-    records = _records(frame)
     economy = records[0]["economy"]
     grid = [r for r in records if r["group"] == "grid"]
     exports = sorted({r["export_elasticity"] for r in grid})
@@ -136,7 +86,7 @@ def sensitivity_markdown(frame) -> str:
     phi = grid[0]["pass_through"]
     cell = {(r["export_elasticity"], r["import_elasticity"]): r for r in grid}
     out = [
-        f"**{economy}**: the balance must improve by {frame.attrs['gap_pct_gdp']:.2f}% of GDP; cells give e*, the rise of the "
+        f"**{economy}**: the balance must improve by {gap_pct_gdp:.2f}% of GDP; cells give e*, the rise of the "
         f"foreign currency against the dollar, and in brackets the dollar's fall in foreign-currency terms "
         f"(import-price pass-through {phi:g}; n/a: not reachable between -80% and +400%).",
         "",
@@ -184,53 +134,21 @@ def tariff(exporter: str, start: str | None, end: str | None, rate: float | None
     The period is computed piecewise over the dated tariff schedules (Japanese cars: 2.5%,
     27.5% from 2025-04-03, 15% from 2025-09-16).
     """
-    from bondwatch.service import trade as service
+    from bondwatch.service.results import tariff_result
 
-    options = {"start": start, "end": end, "rate_pct": rate, "pass_through": pass_through,
-               "demand_elasticity": demand_elasticity, "usdjpy": usdjpy, "customs_value_usd": customs_value,
-               "market_price_usd": price, "margin_usd": margin}
-    frame = service.tariff_impact(exporter, **options, by=by)
-    if as_csv:
-        emit_csv(_records(frame), TARIFF_COLUMNS)
-        return
-    records = _records(frame)
-    totals = [r for r in records if r["origin"] == "all"]
-    summary = {k: sum(r[k] for r in totals) for k in (
-        "units_change", "revenue_change_usd", "tariff_paid_usd", "extra_tariff_usd", "borne_by_buyers_usd",
-        "borne_by_exporter_usd", "volume_effect_usd", "profit_change_usd", "profit_change_jpy",
-        "fx_effect_jpy", "operating_profit_change_jpy")}
-    fx = frame.attrs["inputs"]["usdjpy"]
-    decomposition = {
-        "absorbed_tariff_jpy": -summary["borne_by_exporter_usd"] * fx,
-        "lost_volume_jpy": summary["volume_effect_usd"] * fx,
-        "fx_effect_jpy": summary["fx_effect_jpy"],
-    }
-    reported = [_clean({**r, "from": str(r["from"]), "to": str(r["to"]),
-                        "model_over_reported": summary["operating_profit_change_jpy"] / r["operating_profit_change_jpy"]})
-                for r in frame.attrs["reported"]]
-    sensitivity = _records(service.tariff_sensitivity(exporter, base=frame, **options))
-    if as_json:
-        emit_json({
-            "operating_profit_change_jpy": summary["operating_profit_change_jpy"],
-            "decomposition": decomposition,
-            "totals": summary,
-            "rows": records,
-            "reported": reported,
-            "sensitivity": sensitivity,
-            "inputs": _clean(frame.attrs["inputs"]),
-            "assumptions": _clean(frame.attrs["assumptions"]),
-            "units": "*_usd US dollars, *_jpy yen, *_pct percent, units = vehicles",
-        })
-        return
-    click.echo(_render_tariff(frame.attrs["inputs"], records, summary, decomposition, reported,
-                              sensitivity, frame.attrs["assumptions"]))
+    result = tariff_result(exporter, by=by, start=start, end=end, rate_pct=rate, pass_through=pass_through,
+                           demand_elasticity=demand_elasticity, usdjpy=usdjpy, customs_value_usd=customs_value,
+                           market_price_usd=price, margin_usd=margin)
+    if not emit_result(result, as_json, as_csv):
+        click.echo(_render_tariff(result))
 
 
-def _render_tariff(inputs, records, summary, decomposition, reported, sensitivity, assumptions) -> str:
+def _render_tariff(result: Result) -> str:
+    inputs, summary, decomposition = (result.meta[k] for k in ("inputs", "totals", "decomposition"))
     rows = [[r["bucket"], r["origin"], fmt(r["tariff_pct"], 1), fmt(r["units_before"], 0), fmt(r["units_change"], 0),
              fmt(r["extra_tariff_usd"] / 1e6, 0), fmt(r["borne_by_buyers_usd"] / 1e6, 0),
              fmt(r["borne_by_exporter_usd"] / 1e6, 0), fmt(r["volume_effect_usd"] / 1e6, 0),
-             fmt(r["profit_change_jpy"] / 1e9, 1)] for r in records]
+             fmt(r["profit_change_jpy"] / 1e9, 1)] for r in result.records()]
     body = table(rows, ["period", "origin", "tariff %", "units", "units chg", "extra duty $m", "buyers $m",
                         "exporter $m", "lost volume $m", "profit bn yen"], align_right=range(2, 10))
     lines = [
@@ -251,7 +169,7 @@ def _render_tariff(inputs, records, summary, decomposition, reported, sensitivit
         f"above the baseline rates: buyers ${summary['borne_by_buyers_usd'] / 1e6:,.0f}m, exporter "
         f"${summary['borne_by_exporter_usd'] / 1e6:,.0f}m; revenue change ${round(summary['revenue_change_usd'] / 1e6):,}m",
     ]
-    for r in reported:
+    for r in result.records("reported"):
         lines.append(f"reported: {r['operating_profit_change_jpy'] / 1e9:,.0f} bn yen; model/reported = "
                      f"{r['model_over_reported']:.2f} ({r['source']})")
     lines += ["", "sensitivity (one input changed at a time, whole period):"]
@@ -259,10 +177,10 @@ def _render_tariff(inputs, records, summary, decomposition, reported, sensitivit
         [[r["case"], "" if r["value"] is None else fmt(r["value"], 3 if r["field"] in ("pass_through", "demand_elasticity") else 0),
           r["note"] or fmt(r["operating_profit_change_jpy"] / 1e9, 1),
           "" if r["field"] is None or r["change_pct"] is None else f"{r['change_pct']:+.1f}%"]
-         for r in sensitivity],
+         for r in result.records("sensitivity")],
         ["case", "value", "profit bn yen", "vs base"], align_right=range(1, 4),
     )]
     lines += ["", "assumptions:"]
     lines += [f"  - {a['field']} = {a['value']}" + (" (replaced by the value given)" if a["field"] in inputs["overridden"] else "")
-              + f": {a['source']}" for a in assumptions]
+              + f": {a['source']}" for a in result.meta["assumptions"]]
     return "\n".join(lines)

@@ -208,6 +208,15 @@ def series(
     return frame
 
 
+def series_summary(frame: pd.DataFrame, column: str = "value") -> dict[str, Any]:
+    """The latest, highest and lowest observation of a series frame, with their dates (empty: {})."""
+    if not len(frame):
+        return {}
+    top, low = frame.loc[frame[column].idxmax()], frame.loc[frame[column].idxmin()]
+    return {"latest": float(frame[column].iloc[-1]), "max": float(top[column]), "max_date": top["date"],
+            "min": float(low[column]), "min_date": low["date"]}
+
+
 def fx(pair: str = "usdjpy", since: str | Date | None = None, *, warehouse: str | Path | None = None) -> pd.DataFrame:
     """A daily exchange rate: 'usdjpy' (yen per dollar, FRED DEXJPUS) or 'usdcny' (DEXCHUS)."""
     key = str(pair).lower().replace("/", "").replace("-", "")

@@ -2,8 +2,8 @@
 
 Each adapter calls the existing service function, then attaches ``meta`` (units, inputs,
 assumptions, caveats) and ``sources`` (the provenance records of the rows used, or the documents
-a preset cites). The REST API and the web pages depend only on this module; the CLI's ``--json``
-is to switch to :meth:`Result.to_json` (see docs/api.md).
+a preset cites). The REST API, the web pages and the CLI's ``--json`` and ``--csv`` depend on this
+module, so the CLI prints the API's documents (see docs/api.md).
 
 Every adapter takes ``warehouse`` (a path; default: the user's warehouse).
 """
@@ -159,19 +159,22 @@ def curve_result(
         sources = _sources(wh, [("yields", Rows("yield_curves", {"curve": curve, "date": day}))])
     meta = {"curve": curve, "name": market.CURVE_NAMES[curve], "date": day, "requested_date": date,
             "units": {"yield_pct": "percent", "tenor_years": "years"},
-            "interpolation": "linear in maturity between neighbouring published tenors; no extrapolation"}
+            "interpolation": "linear in maturity between neighbouring published tenors; no extrapolation",
+            **frame.attrs}
     return Result("curve", frame, meta, sources)
 
 
 def series_result(
     series_id: str, since: str | Date | None = None, until: str | Date | None = None,
-    *, warehouse: WarehousePath = None,
+    *, fetch: bool = False, warehouse: WarehousePath = None,
 ) -> Result:
-    """A stored series' observations (the publisher's units, in ``meta``)."""
+    """A stored series' observations (the publisher's units, in ``meta``; ``fetch``: a FRED
+    series not stored is fetched first), with its latest, highest and lowest values."""
     from bondwatch.service import market
 
-    frame = market.series(series_id, since, until=until, warehouse=warehouse)
-    return _series_result("series", frame, frame["series_id"].iloc[0] if len(frame) else series_id, warehouse)
+    frame = market.series(series_id, since, until=until, fetch=fetch, warehouse=warehouse)
+    return _series_result("series", frame, frame["series_id"].iloc[0] if len(frame) else series_id, warehouse,
+                          summary=market.series_summary(frame))
 
 
 def _series_result(kind: str, frame, series_id: str, warehouse: WarehousePath, **meta: Any) -> Result:
@@ -210,8 +213,12 @@ def foreign_result(
             ("foreign allotment shares", Rows("allotments", {"tenor": code})),
         ])
     meta = {"holder": country, "tenor": code, "since": since,
-            "units": {"holdings": "US$ billions", "shares": "percent"}, "caveats": list(market.CAVEATS)}
+            "units": {"holdings": "US$ billions", "shares": "percent"}, "caveats": list(market.CAVEATS),
+            "warnings": per_auction.attrs["warnings"]}
     return Result("foreign", per_auction, meta, sources, tables={"months": per_month})
+
+
+SNAPSHOT_CSV = ("label", "value", "unit", "as_of", "stale", "chg_1w", "chg_1m", "chg_1y", "change_unit", "source")
 
 
 def snapshot_result(date: str | Date | None = None, *, warehouse: WarehousePath = None) -> Result:
@@ -235,9 +242,11 @@ def snapshot_result(date: str | Date | None = None, *, warehouse: WarehousePath 
         used.append((f"{a['tenor']} verdict", Rows("auction_results", equal)))
     with store.Warehouse(warehouse) as wh:
         sources = _sources(wh, used)
-    meta = {"date": rows["date"], "change_units": "bp for percent items and spreads, else the item's unit",
-            "spreads": "UST minus JGB, percentage points"}
-    return Result("snapshot", rows["items"], meta, sources, tables={"auctions": rows["auctions"]})
+    meta = {"date": rows["date"], "us_yields_held_to": rows["us_yields_held_to"],
+            "change_units": "bp for percent items and spreads, else the item's unit",
+            "spreads": "UST minus JGB, percentage points", "warnings": rows["warnings"]}
+    return Result("snapshot", rows["items"], meta, sources, tables={"auctions": rows["auctions"]},
+                  csv_columns=SNAPSHOT_CSV)
 
 
 def status_result(*, warehouse: WarehousePath = None) -> Result:
@@ -276,11 +285,14 @@ def debt_project_result(
     return Result("debt-project", frame, meta, _debt_sources(frame, warehouse, paths is not None))
 
 
-def debt_stress_result(country: str, scenario: str | None = None, *, warehouse: WarehousePath = None) -> Result:
-    """Standard stress tests on a scenario (long table: scenario, year, ...)."""
+def debt_stress_result(
+    country: str, scenario: str | None = None, *, custom: str | Path | None = None, warehouse: WarehousePath = None,
+) -> Result:
+    """Standard stress tests on a scenario, and those of a ``custom`` YAML file (long table:
+    scenario, year, ...)."""
     from bondwatch.service.debt import debt_stress
 
-    frame = debt_stress(country, scenario, warehouse=warehouse)
+    frame = debt_stress(country, scenario, custom=custom, warehouse=warehouse)
     meta = {**frame.attrs, "units": "percent of GDP; debt_gdp_vs_baseline in pp"}
     return Result("debt-stress", frame, meta, _debt_sources(frame, warehouse, False))
 
@@ -342,13 +354,6 @@ def fx_gap_result(
     return Result("fx-gap", result, meta, sources, tables={"j_curve": path, "sensitivity": sensitivity})
 
 
-TARIFF_TOTALS = (
-    "units_change", "revenue_change_usd", "tariff_paid_usd", "extra_tariff_usd", "borne_by_buyers_usd",
-    "borne_by_exporter_usd", "volume_effect_usd", "profit_change_usd", "profit_change_jpy",
-    "fx_effect_jpy", "operating_profit_change_jpy",
-)
-
-
 def tariff_result(exporter: str = "toyota", *, by: str = "period", **options: Any) -> Result:
     """A tariff's effect on an exporter (rows per period and origin), its totals, decomposition,
     the reported figure with the model/reported ratio, and the sensitivity table.
@@ -359,21 +364,14 @@ def tariff_result(exporter: str = "toyota", *, by: str = "period", **options: An
     from bondwatch.service import trade
 
     frame = trade.tariff_impact(exporter, **options, by=by)
-    all_rows = frame[frame["origin"] == "all"]
-    totals = {k: float(all_rows[k].sum()) for k in TARIFF_TOTALS}
-    fx = frame.attrs["inputs"]["usdjpy"]
-    decomposition = {
-        "absorbed_tariff_jpy": -totals["borne_by_exporter_usd"] * fx,
-        "lost_volume_jpy": totals["volume_effect_usd"] * fx,
-        "fx_effect_jpy": totals["fx_effect_jpy"],
-    }
-    reported = [{**r, "model_over_reported": totals["operating_profit_change_jpy"] / r["operating_profit_change_jpy"]}
-                for r in frame.attrs["reported"]]
+    summary = trade.tariff_summary(frame)
     sensitivity = trade.tariff_sensitivity(exporter, base=frame, **options)
+    totals = summary["totals"]
     meta = {"inputs": frame.attrs["inputs"], "assumptions": frame.attrs["assumptions"], "totals": totals,
-            "decomposition": decomposition, "operating_profit_change_jpy": totals["operating_profit_change_jpy"],
+            "decomposition": summary["decomposition"],
+            "operating_profit_change_jpy": totals["operating_profit_change_jpy"],
             "units": "*_usd US dollars, *_jpy yen, *_pct percent, units = vehicles"}
     cited = [(a["field"], a["source"]) for a in frame.attrs["assumptions"]]
     cited += [("reported figure", r["source"]) for r in frame.attrs["reported"]]
     sources = _preset_sources(cited, f"trade preset {exporter}", f"presets/trade/{exporter}.yaml")
-    return Result("tariff", frame, meta, sources, tables={"sensitivity": sensitivity, "reported": reported})
+    return Result("tariff", frame, meta, sources, tables={"sensitivity": sensitivity, "reported": summary["reported"]})

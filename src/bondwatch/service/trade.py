@@ -500,6 +500,30 @@ def _assumptions(preset: dict) -> list[dict[str, str]]:
     return out
 
 
+TARIFF_TOTALS = (
+    "units_change", "revenue_change_usd", "tariff_paid_usd", "extra_tariff_usd", "borne_by_buyers_usd",
+    "borne_by_exporter_usd", "volume_effect_usd", "profit_change_usd", "profit_change_jpy",
+    "fx_effect_jpy", "operating_profit_change_jpy",
+)
+
+
+def tariff_summary(frame: pd.DataFrame) -> dict[str, Any]:
+    """Of a :func:`tariff_impact` frame: ``totals`` over the period (the rows of origin 'all'),
+    the ``decomposition`` of the operating-profit change (absorbed duty + lost volume + FX, yen)
+    and each ``reported`` figure with ``model_over_reported``, the model's change over it."""
+    all_rows = frame[frame["origin"] == "all"]
+    totals = {k: float(all_rows[k].sum()) for k in TARIFF_TOTALS}
+    fx = frame.attrs["inputs"]["usdjpy"]
+    decomposition = {
+        "absorbed_tariff_jpy": -totals["borne_by_exporter_usd"] * fx,
+        "lost_volume_jpy": totals["volume_effect_usd"] * fx,
+        "fx_effect_jpy": totals["fx_effect_jpy"],
+    }
+    reported = [{**r, "model_over_reported": totals["operating_profit_change_jpy"] / r["operating_profit_change_jpy"]}
+                for r in frame.attrs["reported"]]
+    return {"totals": totals, "decomposition": decomposition, "reported": reported}
+
+
 def tariff_sensitivity(exporter: str = "toyota", *, base: pd.DataFrame | None = None, **options: Any) -> pd.DataFrame:
     """How much each input that the exporter does not publish moves the result.
 
@@ -538,4 +562,4 @@ def tariff_sensitivity(exporter: str = "toyota", *, base: pd.DataFrame | None = 
     return pd.DataFrame(rows)
 
 
-__all__ = ["fx_gap", "tariff_impact", "tariff_sensitivity", "trade_context", "load_preset", "tariff_schedules"]
+__all__ = ["fx_gap", "tariff_impact", "tariff_summary", "tariff_sensitivity", "trade_context", "load_preset", "tariff_schedules"]
