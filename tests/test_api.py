@@ -229,7 +229,7 @@ def test_openapi_lists_every_command_and_docs_work_offline(client):
 
 def test_pages_and_static_files_load_nothing_from_the_network(client):
     web = Path(__file__).resolve().parents[1] / "src" / "bondwatch" / "web"
-    for page in ("/", "/auction", "/curves", "/foreign", "/debt", "/trade", "/status", "/check"):
+    for page in ("/", "/auction", "/jgb-auction", "/curves", "/foreign", "/debt", "/trade", "/status", "/check"):
         html = client.get(page).text
         assert 'src="/static/app.js"' in html
         assert "http://" not in html and "https://" not in html

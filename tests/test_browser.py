@@ -237,3 +237,33 @@ def test_mirror_home_auction_series_check_and_docs(browser, mirror_site):
     page = Page(browser, mirror_site).open("/docs")
     assert "GET /api/v1/auction/{target}" in page.text() and page.errors == []
     page.screenshot("docs")
+
+
+@pytest.mark.mirror
+def test_mirror_jgb_auction_page_scorecard_last24_and_tenor_change(browser, mirror_site):
+    page = Page(browser, mirror_site).open("/jgb-auction?tenor=jgb-20y&date=2025-05-20")
+    cells = page.tab.locator("table").first.inner_text()
+    assert "bid-to-cover (x)\t2.50\t3.36" in cells
+    assert "verdict: VERY WEAK (score -4.31)" in page.text()
+    assert "previous business day" in page.text(".notes") and "no accepted prices held" in page.text(".notes")
+    last24 = api(mirror_site, "auctions?market=jp&tenor=jgb-20y&until=2025-05-20&last=24")["data"]
+    assert page.points("chart-btc") == page.points("chart-yvb") == len(last24) == 24
+    assert page.tab.locator("main .table-wrap table").nth(1).locator("tbody tr").count() == 24
+    csv = page.tab.locator("p.downloads a", has_text="CSV").last.get_attribute("href")
+    assert httpx.get(mirror_site + csv).text.count("\n") == 25  # header and the 24 rows
+    assert page.tab.locator("nav a[aria-current=page]").inner_text() == "JGB auctions"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.tab.screenshot(path=str(ARTIFACTS / "jgb-auction.png"), full_page=True)
+    page.submit(tenor="jgb-10y")
+    assert "tenor=jgb-10y" in page.query() and "date=" not in page.query()
+    latest = api(mirror_site, "auctions?market=jp&tenor=jgb-10y&last=24")["data"]
+    assert f"jgb-10y auctioned {latest[-1]['auction_date']}" in page.text(".headline")
+    assert page.points("chart-btc") == len(latest)
+    assert page.errors == []
+    page.screenshot("jgb-auction-10y")
+    page = Page(browser, mirror_site).open("/?date=2025-06-12")
+    link = page.tab.locator("a[href^='/jgb-auction?tenor=jgb-']").first
+    link.click()
+    page.ready()
+    assert "JGB auction scorecard" in page.text("h1") and page.errors == []
+    page.tab.close()

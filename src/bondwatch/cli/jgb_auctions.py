@@ -15,10 +15,7 @@ METRIC_ROWS = (  # card field, label, digits
     ("tail_yen", "price tail (yen)", 3),
     ("yield_vs_benchmark_bp", "yield - prev-day benchmark (bp)", 1),
 )
-PROXY_NOTE = (
-    "the yield-minus-benchmark proxy compares with MOF's benchmark of the previous business day: the auction "
-    "morning's market move leaks in, and the benchmark is a constant-maturity yield, not the auctioned issue"
-)
+PROXY_NOTE = service.PROXY_NOTE
 
 
 def _yen(billions: float | None) -> str:

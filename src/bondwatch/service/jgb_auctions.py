@@ -30,6 +30,11 @@ UNITS = {
     "yield_vs_benchmark_bp": "basis points (auction yield minus the previous business day's MOF benchmark yield)",
     "amounts": "billion yen",
 }
+PROXY_NOTE = (
+    "the yield-minus-benchmark proxy compares with MOF's benchmark of the previous business day: the auction "
+    "morning's market move leaks in, and the benchmark is a constant-maturity yield, not the auctioned issue"
+)
+NOTES = (PROXY_NOTE,)
 FLAT_COLUMNS = (
     "auction_date", "tenor", "issue_number", "offering_bn_jpy", "competitive_bids_bn_jpy", "accepted_bn_jpy",
     "lowest_price", "average_price", "auction_yield", "auction_yield_basis", "bid_to_cover", "tail_yen",

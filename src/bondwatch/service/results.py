@@ -116,9 +116,9 @@ def is_jgb_target(target: str | None) -> bool:
 
 def jgb_cards_result(kind: str, cards: list[dict], warehouse: WarehousePath, **meta: Any) -> Result:
     """JGB auction scorecards (MOF Japan) as a Result: the cards as scored, their sources."""
-    from bondwatch.service.jgb_auctions import FLAT_COLUMNS, UNITS
+    from bondwatch.service.jgb_auctions import FLAT_COLUMNS, NOTES, UNITS
 
-    return Result(kind=kind, data=cards, meta={**meta, "units": UNITS},
+    return Result(kind=kind, data=cards, meta={**meta, "units": UNITS, "notes": list(NOTES)},
                   sources=_card_sources(cards, warehouse), csv_columns=FLAT_COLUMNS)
 
 

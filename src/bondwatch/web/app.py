@@ -48,6 +48,7 @@ STATUS_CODES: tuple[tuple[type[BondwatchError], int], ...] = (
 PAGES = {
     "home": ("/", "Markets"),
     "auction": ("/auction", "Auctions"),
+    "jgb-auction": ("/jgb-auction", "JGB auctions"),
     "curves": ("/curves", "Curves"),
     "series": ("/series", "Series"),
     "foreign": ("/foreign", "Foreign demand"),

@@ -160,6 +160,7 @@ function shell(title, controls, note = "") {
   return main.querySelector(".body");
 }
 
+const verdictCell = (r) => `<span class="verdict ${esc(r.verdict)}">${esc(r.verdict || "–")}</span>`;
 const daysBefore = (iso, days) => new Date(Date.parse(iso) - days * 86400000).toISOString().slice(0, 10);
 
 // ----------------------------------------------------------------------------- pages
@@ -183,12 +184,9 @@ async function home(params) {
     <span class="chg">1w ${fmt(i.chg_1w, 1)} · 1m ${fmt(i.chg_1m, 1)} · 1y ${fmt(i.chg_1y, 1)} ${esc(i.change_unit)}</span>
     <span class="asof">as of ${esc(i.as_of || "–")}</span></a>`).join("");
   const verdicts = tableHtml(doc.tables.auctions, [
-    // JGB scorecards have no page yet: their tenor links to the API's JSON card
-    { key: "tenor", label: "tenor", render: (r) => r.tenor.startsWith("jgb-")
-      ? `<a href="/api/v1/auction/${esc(r.tenor)}?date=${esc(r.auction_date)}">${esc(r.tenor)}</a>`
-      : `<a href="/auction?tenor=${esc(r.tenor)}&date=${esc(r.auction_date)}">${esc(r.tenor)}</a>` },
+    { key: "tenor", label: "tenor", render: (r) => `<a href="/${r.tenor.startsWith("jgb-") ? "jgb-auction" : "auction"}?tenor=${esc(r.tenor)}&date=${esc(r.auction_date)}">${esc(r.tenor)}</a>` },
     { key: "auction_date", label: "auction" }, { key: "cusip", label: "CUSIP" },
-    { key: "verdict", label: "verdict", render: (r) => `<span class="verdict ${esc(r.verdict)}">${esc(r.verdict || "–")}</span>` },
+    { key: "verdict", label: "verdict", render: verdictCell },
   ]);
   body.innerHTML = `<p class="note">Market snapshot for ${esc(doc.meta.date)}; changes in ${esc(doc.meta.change_units)}.</p>
     <div class="tiles">${doc.data.length ? tiles : ""}</div>
@@ -207,6 +205,36 @@ async function home(params) {
   });
 }
 
+// ----------------------------------------------------------------------------- auction pages (Treasury, JGB)
+// The tenor and auction pickers: a new tenor drops the date, so its latest auction shows.
+function auctionForm(tenors, tenor, dates, date) {
+  return formHtml([
+    { name: "tenor", label: "tenor", options: tenors, value: tenor, resets: "date" },
+    { name: "date", label: "auction", options: dates, value: date },
+  ]);
+}
+
+// The ``n`` auctions of ``cards`` (oldest first) up to and including the one ``isCard`` finds.
+function lastAuctions(cards, isCard, n = 24) {
+  const index = cards.findIndex(isCard);
+  return cards.slice(Math.max(0, index - n + 1), index + 1);
+}
+
+// A scorecard's metric rows: value, last-6 mean, diff, z, plus the fields ``extra`` adds per metric.
+function metricRows(card, metrics, extra) {
+  return metrics.map(([key, label, digits = 2]) => ({ label, value: card[key], digits, ...card.vs_last6[key], ...extra(key) }));
+}
+
+function verdictHtml(card) {
+  const verdict = card.excluded ? `not scored: ${esc(card.excluded)}`
+    : `<span class="verdict ${esc(card.verdict)}">${esc((card.verdict || "none").toUpperCase())}</span> (score ${fmt(card.score, 2)})`;
+  return `<p class="verdict-line">verdict: ${verdict}</p><ul class="reasons">${card.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`;
+}
+
+const METRIC_COLUMNS = [{ key: "label", label: "metric" }, { key: "value", render: (r) => fmt(r.value, r.digits) },
+  { key: "mean", label: "last-6 mean", render: (r) => fmt(r.mean, r.digits) }, { key: "diff", render: (r) => fmt(r.diff, r.digits) },
+  { key: "z", digits: 1 }];
+
 const TENORS = ["2y", "3y", "5y", "7y", "10y", "20y", "30y", "5y-tips", "10y-tips", "30y-tips", "2y-frn"];
 const METRICS = [["bid_to_cover", "bid-to-cover (x)"], ["indirect_pct", "indirect %"], ["direct_pct", "direct %"],
   ["dealer_pct", "dealer %"], ["tail_curve_bp", "tail vs curve (bp)"], ["tail_median_bp", "high - median (bp)"]];
@@ -215,24 +243,17 @@ async function auctionPage(params) {
   const past = await api("auctions", { tenor: params.tenor });
   const dates = past.data.map((c) => c.auction_date).reverse();
   const date = params.date || dates[0];
-  const body = shell("Auction scorecard", formHtml([
-    { name: "tenor", label: "tenor", options: TENORS, value: params.tenor, resets: "date" },
-    { name: "date", label: "auction", options: dates, value: date },
-  ]));
+  const body = shell("Auction scorecard", auctionForm(TENORS, params.tenor, dates, date));
   const doc = await api(`auction/${params.tenor}`, { date });
   const card = doc.data[0];
-  const rows = METRICS.map(([key, label]) => ({ label, value: card[key], ...card.vs_last6[key], pctile: card.percentile_10y[key] }));
-  const verdict = card.excluded ? `not scored: ${esc(card.excluded)}`
-    : `<span class="verdict ${esc(card.verdict)}">${esc((card.verdict || "none").toUpperCase())}</span> (score ${fmt(card.score, 2)})`;
-  const index = past.data.findIndex((c) => c.auction_date === card.auction_date && c.cusip === card.cusip);
-  const last24 = past.data.slice(Math.max(0, index - 23), index + 1);
+  const rows = metricRows(card, METRICS, (key) => ({ pctile: card.percentile_10y[key] }));
+  const last24 = lastAuctions(past.data, (c) => c.auction_date === card.auction_date && c.cusip === card.cusip);
   body.innerHTML = `<p class="headline">${esc(card.tenor)} ${card.reopening ? "reopening" : "new issue"} <b>${esc(card.cusip)}</b>
       auctioned ${esc(card.auction_date)}: $${fmt(card.offering_amount / 1e9, 1)}bn ${esc(card.security_term)}, matures ${esc(card.maturity_date)}</p>
     <p>high yield <b>${fmt(card.high_yield, 3)}%</b> · median ${fmt(card.median_yield, 3)}%</p>
-    ${tableHtml(rows, [{ key: "label", label: "metric" }, { key: "value" }, { key: "mean", label: "last-6 mean" },
-      { key: "diff" }, { key: "z", digits: 1 }, { key: "pctile", label: "10y pctile", digits: 0 }])}
+    ${tableHtml(rows, [...METRIC_COLUMNS, { key: "pctile", label: "10y pctile", digits: 0 }])}
     ${downloads(`auction/${params.tenor}`, { date })}
-    <p class="verdict-line">verdict: ${verdict}</p><ul class="reasons">${card.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>
+    ${verdictHtml(card)}
     <p class="note">${doc.meta.notes.map(esc).join("; ")}</p>
     <h2>Last ${last24.length} auctions of the tenor</h2>
     <div class="chart" id="chart-btc"></div><div class="chart" id="chart-shares"></div>
@@ -246,6 +267,46 @@ async function auctionPage(params) {
     series: [{ label: "bid-to-cover", values: last24.map((c) => c.bid_to_cover), points: true }] });
   chart(body.querySelector("#chart-shares"), { title: "Shares of competitive accepted, percent", x, yLabel: "percent",
     series: ["indirect_pct", "direct_pct", "dealer_pct"].map((k) => ({ label: k.replace("_pct", " %"), values: last24.map((c) => c[k]), points: true })) });
+}
+
+const JGB_TENORS = ["jgb-2y", "jgb-5y", "jgb-10y", "jgb-20y", "jgb-30y", "jgb-40y"];
+const JGB_METRICS = [["bid_to_cover", "bid-to-cover (x)"], ["tail_yen", "price tail (yen)", 3],
+  ["yield_vs_benchmark_bp", "yield - prev-day benchmark (bp)", 1]];
+
+async function jgbAuctionPage(params) {
+  const past = await api("auctions", { market: "jp", tenor: params.tenor });
+  const dates = past.data.map((c) => c.auction_date).reverse();
+  const date = params.date || dates[0];
+  const body = shell("JGB auction scorecard", auctionForm(JGB_TENORS, params.tenor, dates, date),
+    "MOF Japan auction results; each metric against the previous 6 auctions of the tenor, the last 12 months and every earlier auction held.");
+  const doc = await api(`auction/${params.tenor}`, { date });
+  const card = doc.data[0];
+  const rows = metricRows(card, JGB_METRICS, (key) => ({ mean12: card.mean_12m[key].mean, pctile: card.percentile_history[key] }));
+  const last24 = lastAuctions(past.data, (c) => c.auction_date === card.auction_date);
+  const amounts = [["offered", card.offering_bn_jpy], ["competitive bids", card.competitive_bids_bn_jpy], ["accepted", card.accepted_bn_jpy]]
+    .filter(([, bn]) => bn != null).map(([label, bn]) => `${label} ${fmt(bn, 1)}bn yen`);
+  const notes = doc.meta.notes.concat(card.tail_yen_missing ? [`price tail missing: ${card.tail_yen_missing}`] : []);
+  body.innerHTML = `<p class="headline">${esc(card.tenor)}${card.issue_number != null ? ` issue <b>${esc(card.issue_number)}</b>` : ""}
+      auctioned ${esc(card.auction_date)}: ${amounts.join(" · ")}</p>
+    <p>auction yield <b>${fmt(card.auction_yield, 3)}%</b> (${esc(card.auction_yield_basis)}) · previous-day benchmark
+      ${card.benchmark_yield == null ? "not held" : `${fmt(card.benchmark_yield, 3)}% (${esc(card.benchmark_date)})`}</p>
+    ${tableHtml(rows, [...METRIC_COLUMNS, { key: "mean12", label: "12-month mean", render: (r) => fmt(r.mean12, r.digits) },
+      { key: "pctile", label: "pctile of history", digits: 0 }])}
+    ${downloads(`auction/${params.tenor}`, { date })}
+    ${verdictHtml(card)}
+    <ul class="note notes">${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>
+    <h2>Last ${last24.length} auctions of the tenor</h2>
+    <div class="chart" id="chart-btc"></div><div class="chart" id="chart-yvb"></div>
+    ${tableHtml(last24.slice().reverse(), [{ key: "auction_date", label: "auction" }, { key: "offering_bn_jpy", label: "offered bn yen", digits: 1 },
+      { key: "auction_yield", label: "yield %", digits: 3 }, { key: "bid_to_cover", label: "btc" }, { key: "tail_yen", label: "tail yen", digits: 3 },
+      { key: "yield_vs_benchmark_bp", label: "vs bmk bp", digits: 1 }, { key: "score" }, { key: "verdict", render: verdictCell }])}
+    ${downloads("auctions", { market: "jp", tenor: params.tenor, until: card.auction_date, last: 24 })}
+    ${sourcesHtml(doc.sources)}`;
+  const x = last24.map((c) => c.auction_date);
+  chart(body.querySelector("#chart-btc"), { title: "Bid-to-cover (x)", x, yLabel: "times",
+    series: [{ label: "bid-to-cover", values: last24.map((c) => c.bid_to_cover), points: true }] });
+  chart(body.querySelector("#chart-yvb"), { title: "Auction yield minus previous-day benchmark (bp)", x, yLabel: "bp",
+    series: [{ label: "yield - benchmark bp", values: last24.map((c) => c.yield_vs_benchmark_bp), points: true, digits: 1 }] });
 }
 
 async function curvesPage(params) {
@@ -454,6 +515,7 @@ async function checkPage() {
 const PAGES = {
   home: [home, "Markets", {}],
   auction: [auctionPage, "Auctions", { tenor: "30y" }],
+  "jgb-auction": [jgbAuctionPage, "JGB auctions", { tenor: "jgb-10y" }],
   curves: [curvesPage, "Curves", {}],
   series: [seriesPage, "Series", { id: "DGS10" }],
   foreign: [foreignPage, "Foreign demand", { holder: "total", tenor: "30y" }],
