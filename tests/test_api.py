@@ -389,3 +389,14 @@ def test_serve_on_a_public_address_warns_before_listening(capsys, fixture_wareho
     warning, error = err.splitlines()
     assert warning.startswith("warning: listening on 0.0.0.0: anyone who can reach this machine")
     assert code == 2 and "cannot listen there" in error
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/debt/project/us?scenario=/tmp/evil.yaml",
+    "/api/v1/debt/stress/us?scenario=../../../../tmp/evil",
+    "/api/v1/debt/compare/us?scenario=us-baseline&scenario=/etc/passwd.yaml",
+])
+def test_the_api_reads_shipped_scenarios_only_never_a_server_file(client, url, tmp_path):
+    # a path in `scenario` would let a page learn which YAML files exist and echo parts of them
+    doc = get_json(client, url, status=400)
+    assert doc["error"].startswith("scenario ") and "expected a shipped preset" in doc["error"]

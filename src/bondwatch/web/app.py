@@ -163,22 +163,34 @@ def api_router(warehouse: WarehouseFile, cache: ResponseCache) -> APIRouter:
     async def debt_scenarios(request: Request, format: Format = "json", table: TableName = None) -> Response:
         return await answer(request, lambda where: results.debt_scenarios_result(), format, table)
 
+    def shipped(scenarios: list[str | None]) -> None:
+        """The API takes shipped presets only: a path would read files of the server's."""
+        from bondwatch.service.debt import preset_names
+
+        names = preset_names()
+        for name in scenarios:
+            if name is not None and name not in names:
+                raise UsageError(f"scenario {name!r}: expected a shipped preset ({', '.join(names)})")
+
     @api.get("/debt/project/{country}", summary="Debt projection with r-g decomposition and fan-chart bands")
     async def debt_project(request: Request, country: str, scenario: str | None = None,
                      paths: Annotated[int | None, Query(ge=1, le=1_000_000)] = None, seed: int = 0,
                      method: Literal["var", "normal", "bootstrap"] = "var", format: Format = "json",
                      table: TableName = None) -> Response:
+        shipped([scenario])
         return await answer(request, lambda where: results.debt_project_result(
             country, scenario, paths=paths, seed=seed, method=method, warehouse=where), format, table)
 
     @api.get("/debt/stress/{country}", summary="Standard debt stress tests")
     async def debt_stress(request: Request, country: str, scenario: str | None = None, format: Format = "json",
                     table: TableName = None) -> Response:
+        shipped([scenario])
         return await answer(request, lambda where: results.debt_stress_result(country, scenario, warehouse=where), format, table)
 
     @api.get("/debt/compare/{country}", summary="Scenarios side by side (repeat scenario=)")
     async def debt_compare(request: Request, country: str, scenario: Annotated[list[str], Query(min_length=1)],
                      format: Format = "json", table: TableName = None) -> Response:
+        shipped(list(scenario))
         return await answer(request, lambda where: results.debt_compare_result(country, scenario, warehouse=where), format, table)
 
     @api.get("/fx-gap/{country}", summary="Real depreciation that closes the trade gap, J-curve, sensitivity")
