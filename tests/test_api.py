@@ -400,3 +400,44 @@ def test_the_api_reads_shipped_scenarios_only_never_a_server_file(client, url, t
     # a path in `scenario` would let a page learn which YAML files exist and echo parts of them
     doc = get_json(client, url, status=400)
     assert doc["error"].startswith("scenario ") and "expected a shipped preset" in doc["error"]
+
+
+def test_without_hard_links_a_replaced_warehouse_is_read_anew(tmp_path, monkeypatch):
+    """Review finding: where os.link fails, the server read the file itself, and DuckDB's one open
+    database per path kept serving the replaced file; cached answers were keyed by that same path."""
+    import os
+
+    import duckdb
+
+    from bondwatch.web import warehouse as web_warehouse
+
+    def no_links(source, target):
+        raise OSError(1, "hard links not permitted")
+
+    monkeypatch.setattr(web_warehouse.os, "link", no_links)
+    path = tmp_path / "bondwatch.duckdb"
+
+    def write(value: int) -> None:
+        fresh = tmp_path / "new.duckdb"
+        with duckdb.connect(str(fresh)) as con:
+            con.execute("CREATE TABLE t AS SELECT ? AS v", [value])
+        os.replace(fresh, path)  # the atomic rename store.writing does
+
+    def read(file: web_warehouse.WarehouseFile) -> tuple[int, tuple | None]:
+        with file.reading() as (where, generation):
+            with duckdb.connect(where, read_only=True) as con:
+                return con.execute("SELECT v FROM t").fetchone()[0], generation
+
+    write(1)
+    file = web_warehouse.WarehouseFile(path)
+    first, first_generation = read(file)
+    write(2)
+    second, second_generation = read(file)
+    file.close()
+    assert (first, second) == (1, 2)
+    assert first_generation != second_generation  # cached answers of the old file are not served
+
+
+def test_serve_refuses_a_port_out_of_range(capsys):
+    code, _, err = run_cli(capsys, "serve", "--port", "70000")
+    assert code == 2 and "70000 is not in the range 0<=x<=65535" in err and "bug" not in err

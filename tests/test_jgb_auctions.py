@@ -484,3 +484,11 @@ def test_the_api_and_the_cli_give_the_same_jgb_card(home_with_jgb, capsys):
     [card] = json.loads(body)["data"]
     assert (card["bid_to_cover"], card["verdict"]) == (2.5, "very weak")
     assert [c["auction_date"] for c in listing["data"]][-1] >= "2025-05-20" and len(listing["data"]) == 2
+
+
+@pytest.mark.mirror
+def test_the_snapshot_cites_the_jgb_auction_files_behind_its_jgb_verdicts(home_with_jgb, capsys):
+    code, out, _ = run_cli(capsys, "snapshot", "--date", "2025-05-30", "--json")
+    assert code == 0
+    used = {s["used_for"]: s["dataset"] for s in json.loads(out)["sources"]}
+    assert used["jgb-20y verdict"] == "mof_japan.compiled_jgb_auctions"

@@ -243,3 +243,12 @@ def test_a_date_cell_is_never_guessed(cell):
     frame = pd.DataFrame({"record_date": ["2025-06-12", "06/13/2025", cell], "_line": [2, 3, 4]})
     with pytest.raises(DataFormatError, match=r"f\.csv line 4: .*record_date"):
         dates(frame, "record_date", source="test", location="f.csv")
+
+
+def test_repeated_empty_key_cells_with_different_values_are_one_line():
+    # review finding: duplicated() counts two empty key cells as one key, == did not: IndexError
+    from bondwatch.sources.checks import Rules, check
+
+    frame = pd.DataFrame({"cusip": [None, None], "auction_date": ["2025-06-12"] * 2, "high_yield": [4.844, 4.9]})
+    with pytest.raises(DataFormatError, match=r"f\.csv line 3: field 'high_yield' = 4\.9 but line 2 has 4\.844"):
+        check(frame, Rules(key=("cusip", "auction_date")), source="test", location="f.csv", lines=[2, 3])

@@ -10,7 +10,7 @@ import click
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--from", "from_dir", metavar="DIR|auto",
               help="First import the publishers' files from a folder ('auto': the offline mirror), as `update --from`.")
 @click.option("--warehouse", type=click.Path(dir_okay=False), help="Warehouse file (default: the user's).")

@@ -238,8 +238,11 @@ def snapshot_result(date: str | Date | None = None, *, warehouse: WarehousePath 
         else:
             used.append((item["label"], Rows("series", {"series_id": source, "date": Date.fromisoformat(day)})))
     for a in rows["auctions"]:
-        equal = {"cusip": a["cusip"], "auction_date": Date.fromisoformat(a["auction_date"])}
-        used.append((f"{a['tenor']} verdict", Rows("auction_results", equal)))
+        day = Date.fromisoformat(a["auction_date"])
+        if a["cusip"] is None:  # a JGB auction: keyed by tenor and date
+            used.append((f"{a['tenor']} verdict", Rows("jgb_auction_results", {"tenor": a["tenor"], "auction_date": day})))
+        else:
+            used.append((f"{a['tenor']} verdict", Rows("auction_results", {"cusip": a["cusip"], "auction_date": day})))
     with store.Warehouse(warehouse) as wh:
         sources = _sources(wh, used)
     meta = {"date": rows["date"], "us_yields_held_to": rows["us_yields_held_to"],
@@ -281,7 +284,7 @@ def debt_project_result(
     from bondwatch.service.debt import debt_project
 
     frame = debt_project(country, scenario, paths=paths, seed=seed, method=method, warehouse=warehouse)
-    meta = {**frame.attrs, "units": "percent of GDP; contributions in pp; effective_rate in percent"}
+    meta = {**frame.attrs, "units": "percent of GDP; contributions in pp; net_interest_rate in percent (net interest / gross debt)"}
     return Result("debt-project", frame, meta, _debt_sources(frame, warehouse, paths is not None))
 
 

@@ -170,7 +170,10 @@ def _key_violations(
     if conflicting.empty:
         return []
     key_values = conflicting.iloc[0][list(key)]
-    same_key = (frame[list(key)] == key_values.to_numpy()).all(axis=1).to_numpy().nonzero()[0]
+    keys = frame[list(key)]
+    # equal cells, or both missing: duplicated() above counts two empty key cells as the same key
+    same_cells = (keys == key_values.to_numpy()) | (keys.isna() & key_values.isna().to_numpy())
+    same_key = same_cells.all(axis=1).to_numpy().nonzero()[0]
     earlier = frame.iloc[same_key[0]]
     row = next(int(i) for i in same_key[1:] if not frame.iloc[i].equals(earlier))
     differs = next(c for c in frame.columns if not _same(frame[c].iloc[row], earlier[c]))

@@ -23,6 +23,7 @@ LINEAGE_KEYS: dict[str, tuple[str, ...]] = {
     "allotments": ("tenor", "cusip"),
     "weo": ("vintage", "iso"),
     "trade_goods": ("partner_code", "month"),
+    "jgb_auction_results": ("tenor", "auction_date"),
 }
 PROVENANCE_COLUMNS = (
     "id", "dataset", "source", "location", "vintage", "rows", "retrieved_at", "imported_at", "checksum",

@@ -112,8 +112,8 @@ def api_router(warehouse: WarehouseFile, cache: ResponseCache) -> APIRouter:
 
     async def answer(request: Request, build: Callable[[str], Result], format: str, table: str | None) -> Response:
         """The cached answer, or ``build(path)`` rendered in a worker thread (the service layer blocks)."""
-        with warehouse.reading() as where:
-            key = (where, request.url.path, request.url.query)
+        with warehouse.reading() as (where, generation):
+            key = (generation, request.url.path, request.url.query)
             hit = cache.get(key)
             if hit is None:
                 hit = await run_in_threadpool(lambda: render(build(where), format, table))

@@ -49,16 +49,18 @@ class WarehouseFile:
     def _remove_stale_links(self) -> None:
         for link in self.path.parent.glob(f".{self.path.name}.web-*"):
             pid = link.name.rsplit("-", 2)[-2]
-            if pid.isdigit() and not _alive(int(pid)):
+            # a link of this pid is an earlier server's that had the same pid (after a restart)
+            if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
                 link.unlink(missing_ok=True)
 
     @contextmanager
-    def reading(self) -> Iterator[str]:
-        """The path to read for one request: the current generation, held until the block ends."""
+    def reading(self) -> Iterator[tuple[str, tuple[int, int] | None]]:
+        """The path to read for one request and its generation's identity (device, inode), for
+        keys of cached answers: the current generation, held until the block ends."""
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
-            yield str(self.path)  # the service layer raises its clear NotFoundError
+            yield str(self.path), None  # the service layer raises its clear NotFoundError
             return
         with self._lock:
             generation = self._current
@@ -66,7 +68,7 @@ class WarehouseFile:
                 generation = self._open_generation()
             generation.readers += 1
         try:
-            yield generation.name
+            yield generation.name, generation.key
         finally:
             with self._lock:
                 generation.readers -= 1
@@ -78,8 +80,13 @@ class WarehouseFile:
         link = self.path.with_name(f".{self.path.name}.web-{os.getpid()}-{self._opened}")
         try:
             os.link(self.path, link)
-        except OSError:
+        except OSError:  # no hard links here: read the file itself
             link = self.path
+            if self._current is not None and self._current.name == str(link):
+                # DuckDB shares one open database per path: close the old one first, or the new
+                # connection would get the replaced file's data
+                previous, self._current = self._current, None
+                self._retire(previous)
         try:
             stat = os.stat(link)
             keeper = duckdb.connect(str(link), read_only=True)
