@@ -252,3 +252,11 @@ def test_repeated_empty_key_cells_with_different_values_are_one_line():
     frame = pd.DataFrame({"cusip": [None, None], "auction_date": ["2025-06-12"] * 2, "high_yield": [4.844, 4.9]})
     with pytest.raises(DataFormatError, match=r"f\.csv line 3: field 'high_yield' = 4\.9 but line 2 has 4\.844"):
         check(frame, Rules(key=("cusip", "auction_date")), source="test", location="f.csv", lines=[2, 3])
+
+
+def test_the_command_line_cusip_rule_agrees_with_the_file_rule():
+    from bondwatch.service.auctions import is_cusip
+
+    cusips = ["912810UK2", "91282CGQ8", "91282CNC1", "912810UK3", "91282CNC2", "912810UL0", "9128285M8", "912828ZZ9"]
+    assert [is_cusip(c) for c in cusips] == cusip_check_digit_ok(pd.Series(cusips)).tolist()
+    assert sum(is_cusip(c) for c in cusips) >= 5  # real CUSIPs pass, so the comparison is not all False

@@ -180,7 +180,9 @@ def _parse_date(text: str | Date | None, what: str = "--date") -> Date | None:
 
 
 def is_cusip(text: str) -> bool:
-    """Whether ``text`` is a well-formed CUSIP with a valid check digit."""
+    """Whether ``text`` is a well-formed CUSIP with a valid check digit. One CUSIP in pure Python:
+    ``sources.checks.cusip_check_digit_ok`` is the vectorised rule for whole files, but importing
+    it loads pandas, which `bondwatch auction` must not at start-up (a test keeps the two equal)."""
     text = text.strip().upper()
     if not _CUSIP.match(text):
         return False
