@@ -441,3 +441,11 @@ def test_without_hard_links_a_replaced_warehouse_is_read_anew(tmp_path, monkeypa
 def test_serve_refuses_a_port_out_of_range(capsys):
     code, _, err = run_cli(capsys, "serve", "--port", "70000")
     assert code == 2 and "70000 is not in the range 0<=x<=65535" in err and "bug" not in err
+
+
+def test_every_date_argument_follows_one_rule(client):
+    # review finding: auctions refused a trailing space that series accepted (two date parsers)
+    assert client.get("/api/v1/auctions?since=2025-06-01%20").status_code == 200
+    assert client.get("/api/v1/series/DGS10?since=2025-06-10%20").status_code == 200
+    bad = get_json(client, "/api/v1/auctions?since=2025-13-01", status=400)
+    assert bad["error"] == "--since '2025-13-01': expected a date as YYYY-MM-DD"

@@ -170,11 +170,13 @@ def _source_entry(provenance: dict[int, dict], pid: int, name: str, used_for: st
     }
 
 
-def _parse_date(text: str | Date | None, what: str = "--date") -> Date | None:
+def parse_date(text: str | Date | None, what: str = "--date") -> Date | None:
+    """YYYY-MM-DD text -> date (None stays None; surrounding spaces ignored); UsageError naming
+    ``what`` otherwise. The one date rule of every command's and endpoint's date arguments."""
     if text is None or isinstance(text, Date):
         return text
     try:
-        return Date.fromisoformat(str(text))
+        return Date.fromisoformat(str(text).strip())
     except ValueError:
         raise UsageError(f"{what} {text!r}: expected a date as YYYY-MM-DD") from None
 
@@ -206,7 +208,7 @@ def find_cards(
     warehouse: str | Path | None = None,
 ) -> list[dict]:
     """Scorecards for a tenor ('30y': the latest, or the one on ``date``) or a CUSIP (all its auctions)."""
-    when = _parse_date(date)
+    when = parse_date(date)
     with store.Warehouse(warehouse) as wh:
         if is_cusip(target):
             cusip = target.strip().upper()
@@ -260,7 +262,7 @@ def list_cards(
 ) -> list[dict]:
     """Scorecards of every auction (of one tenor, within dates), oldest first; ``last``: only the
     latest ``last`` of them."""
-    start, end = _parse_date(since, "--since"), _parse_date(until, "--until")
+    start, end = parse_date(since, "--since"), parse_date(until, "--until")
     clauses, params = [], []
     if tenor:
         clauses.append("tenor = ?")

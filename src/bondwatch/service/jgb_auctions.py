@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bondwatch import store
 from bondwatch.errors import NotFoundError
 from bondwatch.jgb_tenors import TENOR_YEARS, parse_jgb_tenor, tenor_years
-from bondwatch.service.auctions import _parse_date, _source_entry
+from bondwatch.service.auctions import _source_entry, parse_date
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,7 +106,7 @@ def _held_tenors(wh: store.Warehouse) -> set[str]:
 
 def find_jgb_cards(target: str, *, date: str | Date | None = None, warehouse: str | Path | None = None) -> list[dict]:
     """The scorecard of a JGB tenor's latest auction ('jgb-20y'), or of its auction on ``date``."""
-    tenor, when = parse_jgb_tenor(target), _parse_date(date)
+    tenor, when = parse_jgb_tenor(target), parse_date(date)
     with store.Warehouse(warehouse) as wh:
         held = _held_tenors(wh)
         if tenor not in held:
@@ -133,7 +133,7 @@ def list_jgb_cards(
     warehouse: str | Path | None = None,
 ) -> list[dict]:
     """Scorecards of every JGB auction (of one tenor, within dates), oldest first."""
-    start, end = _parse_date(since, "--since"), _parse_date(until, "--until")
+    start, end = parse_date(since, "--since"), parse_date(until, "--until")
     code = parse_jgb_tenor(tenor) if tenor else None
     with store.Warehouse(warehouse) as wh:
         if not _held_tenors(wh):

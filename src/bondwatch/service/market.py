@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bondwatch import store
 from bondwatch.errors import NotFoundError, UsageError
+from bondwatch.service.auctions import parse_date
 from bondwatch.service.jgb_auctions import latest_jgb_verdicts
 
 if TYPE_CHECKING:
@@ -47,16 +48,6 @@ CAVEATS = (
 )
 STALE_DAYS = 10  # an observation more than this many days before the date asked for is stale
 _MATURITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(y|yr|yrs|year|years|m|mo|month|months)?\s*$", re.I)
-
-
-def parse_date(text: str | Date | None, what: str = "--date") -> Date | None:
-    """YYYY-MM-DD text -> date (None stays None); UsageError otherwise."""
-    if text is None or isinstance(text, Date):
-        return text
-    try:
-        return Date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise UsageError(f"{what} {text!r}: expected a date as YYYY-MM-DD") from None
 
 
 def maturity_years(text: str | float) -> float:

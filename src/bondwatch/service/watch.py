@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bondwatch import http
 from bondwatch.errors import NotFoundError, SourceUnavailableError, UsageError
-from bondwatch.service.auctions import _parse_date, find_cards
+from bondwatch.service.auctions import find_cards, parse_date
 from bondwatch.service.update import import_batches
 from bondwatch.sources import treasurydirect
 from bondwatch.sources.registry import by_name
@@ -49,7 +49,7 @@ def watch_results(
     before the timeout failed (or the only one, for a past day), its error is raised.
     ``sleep`` and ``clock`` (seconds, monotonic) are injectable so tests run without waiting.
     """
-    when = _parse_date(day) or treasurydirect.today_eastern()
+    when = parse_date(day) or treasurydirect.today_eastern()
     if not interval > 0:
         raise UsageError(f"--interval {interval}: expected a number of seconds above 0")
     if not timeout_minutes >= 0:
