@@ -69,9 +69,7 @@ def show_auction(target: str, date: str | None, as_json: bool, as_csv: bool, cha
 def show_auctions(tenor: str | None, since: str | None, until: str | None, last: int | None, as_json: bool,
                   as_csv: bool) -> None:
     """`bondwatch auctions --market jp [--tenor 20y] [--since D] [--until D] [--last N] [--json|--csv]`."""
-    cards = service.list_jgb_cards(tenor, since=since, until=until)
-    if last:
-        cards = cards[-last:]
+    cards = service.list_jgb_cards(tenor, since=since, until=until, last=last)
     if as_json:  # the same document as GET /api/v1/auctions?market=jp
         click.echo(jgb_cards_result("jgb_auctions", cards, None, tenor=tenor, since=since, until=until,
                                     last=last).to_json())

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bondwatch import store
-from bondwatch.errors import NotFoundError
+from bondwatch.errors import NotFoundError, UsageError
 from bondwatch.jgb_tenors import TENOR_YEARS, parse_jgb_tenor, tenor_years
 from bondwatch.service.auctions import _source_entry, parse_date
 
@@ -130,9 +130,10 @@ def find_jgb_cards(target: str, *, date: str | Date | None = None, warehouse: st
 
 def list_jgb_cards(
     tenor: str | None = None, *, since: str | Date | None = None, until: str | Date | None = None,
-    warehouse: str | Path | None = None,
+    last: int | None = None, warehouse: str | Path | None = None,
 ) -> list[dict]:
-    """Scorecards of every JGB auction (of one tenor, within dates), oldest first."""
+    """Scorecards of every JGB auction (of one tenor, within dates), oldest first; ``last``: only
+    the latest ``last`` of them (as :func:`bondwatch.service.auctions.list_cards`)."""
     start, end = parse_date(since, "--since"), parse_date(until, "--until")
     code = parse_jgb_tenor(tenor) if tenor else None
     with store.Warehouse(warehouse) as wh:
@@ -144,7 +145,9 @@ def list_jgb_cards(
         ))
     if not cards:
         raise NotFoundError(f"no {code or 'JGB'} auctions in that range")
-    return cards
+    if last is not None and last < 1:
+        raise UsageError(f"--last {last}: expected a whole number of auctions, 1 or more")
+    return cards[-last:] if last else cards
 
 
 def latest_jgb_verdicts(wh: store.Warehouse, day: Date) -> list[dict[str, Any]]:

@@ -129,8 +129,7 @@ def jgb_auctions_result(
     """JGB auction scorecards (of one tenor, within dates; the latest ``last``), oldest first."""
     from bondwatch.service.jgb_auctions import list_jgb_cards
 
-    cards = list_jgb_cards(tenor, since=since, until=until, warehouse=warehouse)
-    cards = cards[-last:] if last else cards
+    cards = list_jgb_cards(tenor, since=since, until=until, last=last, warehouse=warehouse)
     return jgb_cards_result("jgb_auctions", cards, warehouse, tenor=tenor, since=since, until=until, last=last)
 
 
